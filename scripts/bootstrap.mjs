@@ -14,7 +14,9 @@ if (major < 20 || (major === 20 && Number(process.versions.node.split('.')[1]) <
 
 function pnpmVersion() {
   try {
-    return execSync('pnpm --version', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('pnpm --version', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }
@@ -23,7 +25,9 @@ function pnpmVersion() {
 let pnpm = 'pnpm';
 if (pnpmVersion() === null) {
   console.log(`Installing pnpm ${pinnedPnpm} ...`);
-  const global = spawnSync('npm', ['install', '--global', `pnpm@${pinnedPnpm}`], { stdio: 'inherit' });
+  const global = spawnSync('npm', ['install', '--global', `pnpm@${pinnedPnpm}`], {
+    stdio: 'inherit',
+  });
   if (global.status !== 0 || pnpmVersion() === null) pnpm = `npx --yes pnpm@${pinnedPnpm}`;
 }
 

@@ -33,7 +33,8 @@ export class Generator {
   private spareNormal: number | null = null;
 
   constructor(seed = 0) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Generator: seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed))
+      throw new RangeError(`Generator: seed must be a finite number, got ${seed}`);
     // Fold the seed's high bits in, so seeds above 2^32 still differ.
     const low = seed >>> 0;
     const high = Math.floor(Math.abs(seed) / 4_294_967_296) >>> 0;
@@ -145,7 +146,9 @@ export class Generator {
   setState(state: GeneratorState): void {
     const words = state?.s;
     if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w))) {
-      throw new TypeError('Generator.setState: expected { s: [four 32-bit integers], spareNormal }');
+      throw new TypeError(
+        'Generator.setState: expected { s: [four 32-bit integers], spareNormal }',
+      );
     }
     this.s0 = words[0] >>> 0;
     this.s1 = words[1] >>> 0;
