@@ -1,0 +1,316 @@
+// General matrix multiply, C = alpha * op(A) * op(B) + beta * C, row-major, in the style of
+// BLIS / GotoBLAS: C is cut into blocks; the block of op(B) (KC x NC) and the block of op(A)
+// (MC x KC) are copied ("packed") into contiguous panels whose layout is the order in which the
+// micro-kernel reads them, so that the inner loop streams through memory with unit stride and
+// the transposes cost nothing there. The micro-kernel keeps a 4 x 8 tile of C in eight v128
+// registers and, per step of k, does two loads of B, four broadcasts of A and eight
+// multiply-adds. Edge tiles are zero-padded in the panels and written through a small buffer.
+
+import { at, madd } from './simd';
+
+/** Rows of the micro-tile. */
+const MR: i32 = 4;
+/** Columns of the micro-tile (two v128 of f32). */
+const NR: i32 = 8;
+/** Depth of a block: one B micro-panel (KC x NR floats = 8 KB) stays in L1. */
+const KC: i32 = 256;
+/** Rows of a block of A: the packed A block (MC x KC floats = 128 KB) stays in L2. */
+const MC: i32 = 128;
+/** Columns of a block of B: the packed B block (KC x NC floats = 1 MB) stays in L2/L3. */
+const NC: i32 = 1024;
+
+const packedA: usize = memory.data(MC * KC * 4, 64);
+const packedB: usize = memory.data(KC * NC * 4, 64);
+const edgeTile: usize = memory.data(MR * NR * 4, 64);
+
+/**
+ * C[m x n] = alpha * op(A)[m x k] * op(B)[k x n] + beta * C. `transA`: A is stored k x m
+ * (element (i, p) at a[p * lda + i]); otherwise m x k (a[i * lda + p]). Same for B.
+ * Leading dimensions are in elements, pointers in bytes. beta = 0 ignores what C held.
+ */
+export function gemm(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha == 0) {
+    scaleMatrix(m, n, beta, c, ldc);
+    return;
+  }
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      // The first block of depth applies beta; the following ones accumulate.
+      const blockBeta: f32 = p0 == 0 ? beta : 1;
+      packB(transB, b, ldb, p0, kc, j0, nc);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        packA(transA, a, lda, i0, mc, p0, kc, alpha);
+        macroKernel(mc, nc, kc, blockBeta, at(c, i0 * ldc + j0), ldc);
+      }
+    }
+  }
+}
+
+/** C = beta * C (beta = 0 writes zeros, even over NaN). */
+function scaleMatrix(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
+  if (beta == 1) return;
+  for (let i = 0; i < m; i++) {
+    const row = at(c, i * ldc);
+    for (let j = 0; j < n; j++) {
+      const cell = at(row, j);
+      store<f32>(cell, beta == 0 ? 0 : beta * load<f32>(cell));
+    }
+  }
+}
+
+/** Copies rows i0..i0+mc, depth p0..p0+kc of alpha * op(A) into MR-row panels (k-major). */
+function packA(
+  transA: bool,
+  a: usize,
+  lda: i32,
+  i0: i32,
+  mc: i32,
+  p0: i32,
+  kc: i32,
+  alpha: f32,
+): void {
+  let dst = packedA;
+  for (let panel = 0; panel < mc; panel += MR) {
+    const rows = min(MR, mc - panel);
+    const i = i0 + panel;
+    if (transA) {
+      // op(A)(i + r, p) = a[p * lda + i + r]: the MR values of one step are contiguous.
+      if (ASC_FEATURE_SIMD && rows == MR) {
+        const scale = f32x4.splat(alpha);
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst + ((<usize>p) << 4), f32x4.mul(scale, v128.load(at(a, (p0 + p) * lda + i))));
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const src = at(a, (p0 + p) * lda + i);
+          const out = dst + <usize>(p * MR * 4);
+          for (let r = 0; r < MR; r++) {
+            store<f32>(at(out, r), r < rows ? alpha * load<f32>(at(src, r)) : 0);
+          }
+        }
+      }
+    } else {
+      // op(A)(i + r, p) = a[(i + r) * lda + p]: read each row along k, write with stride MR.
+      for (let r = 0; r < MR; r++) {
+        if (r < rows) {
+          const src = at(a, (i + r) * lda + p0);
+          for (let p = 0; p < kc; p++) {
+            store<f32>(at(dst, p * MR + r), alpha * load<f32>(at(src, p)));
+          }
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(at(dst, p * MR + r), 0);
+        }
+      }
+    }
+    dst += <usize>(kc * MR * 4);
+  }
+}
+
+/** Copies depth p0..p0+kc, columns j0..j0+nc of op(B) into NR-column panels (k-major). */
+function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: i32): void {
+  let dst = packedB;
+  for (let panel = 0; panel < nc; panel += NR) {
+    const cols = min(NR, nc - panel);
+    const j = j0 + panel;
+    if (transB) {
+      // op(B)(p, j + c) = b[(j + c) * ldb + p]: read each stored row along k.
+      for (let col = 0; col < NR; col++) {
+        if (col < cols) {
+          const src = at(b, (j + col) * ldb + p0);
+          for (let p = 0; p < kc; p++) store<f32>(at(dst, p * NR + col), load<f32>(at(src, p)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(at(dst, p * NR + col), 0);
+        }
+      }
+    } else if (ASC_FEATURE_SIMD && cols == NR) {
+      for (let p = 0; p < kc; p++) {
+        const src = at(b, (p0 + p) * ldb + j);
+        const out = dst + ((<usize>p) << 5);
+        v128.store(out, v128.load(src));
+        v128.store(out, v128.load(src, 16), 16);
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const src = at(b, (p0 + p) * ldb + j);
+        const out = at(dst, p * NR);
+        for (let col = 0; col < NR; col++) {
+          store<f32>(at(out, col), col < cols ? load<f32>(at(src, col)) : 0);
+        }
+      }
+    }
+    dst += <usize>(kc * NR * 4);
+  }
+}
+
+/** Runs the micro-kernel over every MR x NR tile of an mc x nc block of C. */
+function macroKernel(mc: i32, nc: i32, kc: i32, beta: f32, c: usize, ldc: i32): void {
+  const ldcBytes = (<usize>ldc) << 2;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    const panelB = packedB + <usize>(jr * kc * 4);
+    for (let ir = 0; ir < mc; ir += MR) {
+      const rows = min(MR, mc - ir);
+      const panelA = packedA + <usize>(ir * kc * 4);
+      const tile = at(c, ir * ldc + jr);
+      if (rows == MR && cols == NR) {
+        microKernel(kc, panelA, panelB, tile, ldcBytes, beta);
+      } else {
+        microKernel(kc, panelA, panelB, edgeTile, <usize>(NR * 4), 0);
+        mergeEdgeTile(rows, cols, beta, tile, ldc);
+      }
+    }
+  }
+}
+
+/** Adds the valid rows x cols corner of `edgeTile` into C (after scaling C by beta). */
+function mergeEdgeTile(rows: i32, cols: i32, beta: f32, tile: usize, ldc: i32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let col = 0; col < cols; col++) {
+      const cell = at(tile, r * ldc + col);
+      const previous: f32 = beta == 0 ? 0 : beta * load<f32>(cell);
+      store<f32>(cell, previous + load<f32>(at(edgeTile, r * NR + col)));
+    }
+  }
+}
+
+/** C tile (MR x NR at `c`, row stride in bytes) = sum_p A_panel[p] (x) B_panel[p] + beta * C. */
+// @ts-ignore: decorator
+@inline function microKernel(
+  kc: i32,
+  panelA: usize,
+  panelB: usize,
+  c: usize,
+  ldcBytes: usize,
+  beta: f32,
+): void {
+  if (ASC_FEATURE_SIMD) microKernelSimd(kc, panelA, panelB, c, ldcBytes, beta);
+  else microKernelScalar(kc, panelA, panelB, c, ldcBytes, beta);
+}
+
+function microKernelSimd(
+  kc: i32,
+  panelA: usize,
+  panelB: usize,
+  c: usize,
+  ldcBytes: usize,
+  beta: f32,
+): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  let pa = panelA;
+  let pb = panelB;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  storeRow(c, c00, c01, beta);
+  storeRow(c + ldcBytes, c10, c11, beta);
+  storeRow(c + 2 * ldcBytes, c20, c21, beta);
+  storeRow(c + 3 * ldcBytes, c30, c31, beta);
+}
+
+/** row[0..8] = low|high + beta * row (beta = 0: overwrite). */
+// @ts-ignore: decorator
+@inline function storeRow(row: usize, low: v128, high: v128, beta: f32): void {
+  if (beta == 0) {
+    v128.store(row, low);
+    v128.store(row, high, 16);
+  } else if (beta == 1) {
+    v128.store(row, f32x4.add(v128.load(row), low));
+    v128.store(row, f32x4.add(v128.load(row, 16), high), 16);
+  } else {
+    const scale = f32x4.splat(beta);
+    v128.store(row, madd(scale, v128.load(row), low));
+    v128.store(row, madd(scale, v128.load(row, 16), high), 16);
+  }
+}
+
+/** The scalar build's micro-kernel: the tile in two 4 x 4 halves of sixteen f32 locals. */
+function microKernelScalar(
+  kc: i32,
+  panelA: usize,
+  panelB: usize,
+  c: usize,
+  ldcBytes: usize,
+  beta: f32,
+): void {
+  for (let half = 0; half < 2; half++) {
+    let c00: f32 = 0, c01: f32 = 0, c02: f32 = 0, c03: f32 = 0;
+    let c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0;
+    let c20: f32 = 0, c21: f32 = 0, c22: f32 = 0, c23: f32 = 0;
+    let c30: f32 = 0, c31: f32 = 0, c32: f32 = 0, c33: f32 = 0;
+    let pa = panelA;
+    let pb = panelB + (<usize>half << 4);
+    for (let p = 0; p < kc; p++) {
+      const b0 = load<f32>(pb), b1 = load<f32>(pb, 4), b2 = load<f32>(pb, 8), b3 = load<f32>(pb, 12);
+      let a = load<f32>(pa);
+      c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+      a = load<f32>(pa, 4);
+      c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+      a = load<f32>(pa, 8);
+      c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
+      a = load<f32>(pa, 12);
+      c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
+      pa += 16;
+      pb += 32;
+    }
+    const out = c + (<usize>half << 4);
+    storeQuad(out, c00, c01, c02, c03, beta);
+    storeQuad(out + ldcBytes, c10, c11, c12, c13, beta);
+    storeQuad(out + 2 * ldcBytes, c20, c21, c22, c23, beta);
+    storeQuad(out + 3 * ldcBytes, c30, c31, c32, c33, beta);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function storeQuad(row: usize, x0: f32, x1: f32, x2: f32, x3: f32, beta: f32): void {
+  if (beta == 0) {
+    store<f32>(row, x0);
+    store<f32>(row, x1, 4);
+    store<f32>(row, x2, 8);
+    store<f32>(row, x3, 12);
+  } else {
+    store<f32>(row, x0 + beta * load<f32>(row));
+    store<f32>(row, x1 + beta * load<f32>(row, 4), 4);
+    store<f32>(row, x2 + beta * load<f32>(row, 8), 8);
+    store<f32>(row, x3 + beta * load<f32>(row, 12), 12);
+  }
+}
