@@ -1,0 +1,21 @@
+export { Adam, type AdamOptions, AdamW } from './adam.js';
+export {
+  type EpochContext,
+  Optimizer,
+  type OptimizerState,
+  type Parameter,
+} from './optimizer.js';
+export {
+  constantSchedule,
+  cosineSchedule,
+  exponentialSchedule,
+  linearWarmup,
+  PAPER_LEARNING_RATES,
+  type PassRate,
+  paperSchedule,
+  perPassSchedule,
+  type Schedule,
+  stepSchedule,
+} from './schedules.js';
+export { SDLM, type SDLMOptions } from './sdlm.js';
+export { SGD, type SGDOptions } from './sgd.js';

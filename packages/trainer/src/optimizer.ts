@@ -1,0 +1,185 @@
+/**
+ * What an optimizer needs of a parameter: its values and its gradient, both as float32 arrays
+ * updated in place. `@lenet/tensor`'s `Tensor` fits. `data` is read once per step (never kept),
+ * because a backend may move a tensor's storage between steps.
+ */
+export interface Parameter {
+  readonly data: Float32Array;
+  readonly grad: { readonly data: Float32Array } | null | undefined;
+}
+
+/** An optimizer's whole state as plain data: hyper-parameters, step count, per-parameter buffers. */
+export interface OptimizerState {
+  /** Which optimizer wrote it: 'sgd', 'adam', 'adamw' or 'sdlm'. */
+  readonly kind: string;
+  readonly stepCount: number;
+  readonly hyperparameters: Readonly<Record<string, number | boolean>>;
+  /** Named buffers ("momentum", "curvature", ...), each one Float32Array per parameter, in order. */
+  readonly slots: Readonly<Record<string, readonly Float32Array[]>>;
+}
+
+/** What `fit` hands an optimizer before each pass (SDLM re-estimates its curvature here). */
+export interface EpochContext {
+  /** 0-based pass about to start. */
+  readonly epoch: number;
+  /**
+   * Per-parameter diagonal Gauss-Newton estimates of d2E/dw2, averaged over `sampleCount`
+   * training samples drawn with the run's seeded generator; in the optimizer's parameter order.
+   */
+  estimateCurvature(sampleCount: number): readonly Float32Array[];
+}
+
+/**
+ * Base class: holds the parameter list, the learning rate and the step count, and turns the
+ * subclass's buffers into a serializable state. Subclasses implement one in-place update per
+ * parameter; `step()` never allocates.
+ */
+export abstract class Optimizer {
+  abstract readonly kind: string;
+  readonly parameters: readonly Parameter[];
+  /** Global learning rate; `fit` sets it from the schedule before every step. */
+  learningRate: number;
+  /** Number of `step()` calls so far (Adam's bias correction uses it). */
+  stepCount = 0;
+
+  protected constructor(parameters: Iterable<Parameter>, learningRate: number) {
+    this.parameters = [...parameters];
+    if (this.parameters.length === 0) {
+      throw new RangeError('optimizer: got no parameters to optimize');
+    }
+    this.parameters.forEach((parameter, index) => {
+      if (!(parameter?.data instanceof Float32Array)) {
+        throw new TypeError(
+          `optimizer: parameter ${index} has no Float32Array data (expected a Tensor or { data, grad })`,
+        );
+      }
+    });
+    this.learningRate = checkNonNegative('learningRate', learningRate);
+  }
+
+  /** Applies one update to every parameter that has a gradient. */
+  step(): void {
+    this.stepCount++;
+    const parameters = this.parameters;
+    for (let index = 0; index < parameters.length; index++) {
+      const parameter = parameters[index];
+      const gradient = parameter.grad;
+      if (gradient) this.updateParameter(index, parameter.data, gradient.data);
+    }
+  }
+
+  /** Sets every parameter's gradient to zero, in place. */
+  zeroGrad(): void {
+    for (const parameter of this.parameters) parameter.grad?.data.fill(0);
+  }
+
+  /** Called by `fit` before each pass; SDLM re-estimates its curvature here. */
+  beforeEpoch(_context: EpochContext): void {}
+
+  /** A deep copy of the state, safe to keep while training goes on. */
+  stateDict(): OptimizerState {
+    const slots: Record<string, Float32Array[]> = {};
+    for (const [name, buffers] of Object.entries(this.slots())) {
+      slots[name] = buffers.map((buffer) => buffer.slice());
+    }
+    return {
+      kind: this.kind,
+      stepCount: this.stepCount,
+      hyperparameters: { learningRate: this.learningRate, ...this.hyperparameters() },
+      slots,
+    };
+  }
+
+  /** Restores a state written by `stateDict()` of the same kind of optimizer on the same parameters. */
+  loadStateDict(state: OptimizerState): void {
+    if (state?.kind !== this.kind) {
+      throw new TypeError(
+        `${this.kind}.loadStateDict: state was written by optimizer '${state?.kind}', expected '${this.kind}'`,
+      );
+    }
+    const own = this.slots();
+    const expectedNames = Object.keys(own).sort().join(', ');
+    const givenNames = Object.keys(state.slots ?? {})
+      .sort()
+      .join(', ');
+    if (expectedNames !== givenNames) {
+      throw new RangeError(
+        `${this.kind}.loadStateDict: expected buffers [${expectedNames}], got [${givenNames}]`,
+      );
+    }
+    for (const [name, buffers] of Object.entries(own)) {
+      const given = state.slots[name];
+      if (given.length !== buffers.length) {
+        throw new RangeError(
+          `${this.kind}.loadStateDict: buffer '${name}' has ${given.length} entries, expected one per parameter (${buffers.length})`,
+        );
+      }
+      buffers.forEach((buffer, index) => {
+        if (given[index].length !== buffer.length) {
+          throw new RangeError(
+            `${this.kind}.loadStateDict: buffer '${name}' of parameter ${index} has ${given[index].length} values, expected ${buffer.length}`,
+          );
+        }
+      });
+    }
+    const { learningRate, ...rest } = state.hyperparameters;
+    this.learningRate = checkNonNegative('learningRate', Number(learningRate));
+    this.loadHyperparameters(rest);
+    for (const [name, buffers] of Object.entries(own)) {
+      buffers.forEach((buffer, index) => {
+        buffer.set(state.slots[name][index]);
+      });
+    }
+    this.stepCount = state.stepCount;
+    this.afterLoad();
+  }
+
+  /** Updates `weights` in place from `gradient` (parameter `index`). Must not allocate. */
+  protected abstract updateParameter(
+    index: number,
+    weights: Float32Array,
+    gradient: Float32Array,
+  ): void;
+
+  /** Hyper-parameters other than the learning rate. */
+  protected abstract hyperparameters(): Record<string, number | boolean>;
+
+  protected abstract loadHyperparameters(values: Record<string, number | boolean>): void;
+
+  /** The per-parameter buffers, by name (the live arrays, not copies). */
+  protected abstract slots(): Record<string, Float32Array[]>;
+
+  /** Recomputes anything derived from the slots after a load. */
+  protected afterLoad(): void {}
+
+  /** One zeroed buffer per parameter, the size of that parameter. */
+  protected zerosLikeParameters(): Float32Array[] {
+    return this.parameters.map((parameter) => new Float32Array(parameter.data.length));
+  }
+}
+
+export function checkNonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`optimizer: ${name} must be a finite number >= 0, got ${value}`);
+  }
+  return value;
+}
+
+export function checkFraction(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new RangeError(`optimizer: ${name} must be in [0, 1), got ${value}`);
+  }
+  return value;
+}
+
+export function readNumber(
+  kind: string,
+  values: Record<string, number | boolean>,
+  name: string,
+): number {
+  const value = values[name];
+  if (typeof value !== 'number') {
+    throw new TypeError(`${kind}.loadStateDict: hyper-parameter '${name}' missing or not a number`);
+  }
+  return value;
+}

@@ -1,0 +1,155 @@
+import {
+  checkNonNegative,
+  type EpochContext,
+  Optimizer,
+  type Parameter,
+  readNumber,
+} from './optimizer.js';
+
+export interface SDLMOptions {
+  /** Global learning rate eta (the paper's schedule sets it per pass). Default 0.0005. */
+  learningRate?: number;
+  /** mu: keeps a step bounded where the curvature is small. Paper: 0.02. */
+  mu?: number;
+  /** Training samples the curvature is re-estimated on before each pass. Paper: 500. */
+  samples?: number;
+  /** L2 regularization beta added to the gradient (g += beta w). Default 0. */
+  weightDecay?: number;
+}
+
+/**
+ * The paper's stochastic diagonal Levenberg-Marquardt method (LeCun et al. 1998, section III-B
+ * and appendix C): each parameter w_k moves by eta / (mu + h_kk) times its gradient, where h_kk
+ * is a Gauss-Newton estimate of d2E/dw_k2 averaged over a few hundred samples and kept fixed for
+ * a whole pass. `fit` re-estimates it before each pass through `beforeEpoch`; outside `fit`,
+ * call `setCurvature`.
+ */
+export class SDLM extends Optimizer {
+  readonly kind = 'sdlm';
+  mu: number;
+  samples: number;
+  weightDecay: number;
+  /** h_kk per parameter, from the last estimate. */
+  private readonly curvature: Float32Array[];
+  /** 1 / (mu + h_kk), computed once per estimate so a step is one multiply-add per weight. */
+  private readonly stepScale: Float32Array[];
+  private estimated = false;
+
+  constructor(parameters: Iterable<Parameter>, options: SDLMOptions = {}) {
+    super(parameters, options.learningRate ?? 0.0005);
+    this.mu = checkPositive('mu', options.mu ?? 0.02);
+    this.samples = checkSampleCount(options.samples ?? 500);
+    this.weightDecay = checkNonNegative('weightDecay', options.weightDecay ?? 0);
+    this.curvature = this.zerosLikeParameters();
+    this.stepScale = this.zerosLikeParameters();
+  }
+
+  override beforeEpoch(context: EpochContext): void {
+    this.setCurvature(context.estimateCurvature(this.samples));
+  }
+
+  /** Sets h_kk (one array per parameter, non-negative) and the per-parameter step sizes. */
+  setCurvature(curvature: readonly Float32Array[]): void {
+    if (curvature.length !== this.parameters.length) {
+      throw new RangeError(
+        `SDLM.setCurvature: got ${curvature.length} arrays, expected one per parameter (${this.parameters.length})`,
+      );
+    }
+    curvature.forEach((values, index) => {
+      if (values.length !== this.curvature[index].length) {
+        throw new RangeError(
+          `SDLM.setCurvature: parameter ${index} has ${this.curvature[index].length} values, its curvature ${values.length}`,
+        );
+      }
+      for (let i = 0; i < values.length; i++) {
+        if (!(values[i] >= 0) || values[i] === Number.POSITIVE_INFINITY) {
+          throw new RangeError(
+            `SDLM.setCurvature: parameter ${index}, entry ${i} is ${values[i]}; Gauss-Newton estimates are finite and >= 0`,
+          );
+        }
+      }
+      this.curvature[index].set(values);
+    });
+    this.estimated = true;
+    this.updateStepScale();
+  }
+
+  /** The smallest and largest per-parameter step eta / (mu + h_kk) at the current learning rate. */
+  effectiveLearningRates(): { min: number; max: number } {
+    let min = Number.POSITIVE_INFINITY;
+    let max = 0;
+    for (const scales of this.stepScale) {
+      for (let i = 0; i < scales.length; i++) {
+        if (scales[i] < min) min = scales[i];
+        if (scales[i] > max) max = scales[i];
+      }
+    }
+    return { min: min * this.learningRate, max: max * this.learningRate };
+  }
+
+  override step(): void {
+    if (!this.estimated) {
+      throw new Error(
+        'SDLM.step: no curvature estimate yet; train with fit() (which estimates it before each pass) or call setCurvature() first',
+      );
+    }
+    super.step();
+  }
+
+  protected updateParameter(index: number, weights: Float32Array, gradient: Float32Array): void {
+    const rate = this.learningRate;
+    const decay = this.weightDecay;
+    const scale = this.stepScale[index];
+    for (let i = 0; i < weights.length; i++) {
+      weights[i] -= rate * scale[i] * (gradient[i] + decay * weights[i]);
+    }
+  }
+
+  protected hyperparameters(): Record<string, number | boolean> {
+    return {
+      mu: this.mu,
+      samples: this.samples,
+      weightDecay: this.weightDecay,
+      estimated: this.estimated,
+    };
+  }
+
+  protected loadHyperparameters(values: Record<string, number | boolean>): void {
+    this.mu = checkPositive('mu', readNumber(this.kind, values, 'mu'));
+    this.samples = checkSampleCount(readNumber(this.kind, values, 'samples'));
+    this.weightDecay = checkNonNegative(
+      'weightDecay',
+      readNumber(this.kind, values, 'weightDecay'),
+    );
+    this.estimated = values.estimated === true;
+  }
+
+  protected slots(): Record<string, Float32Array[]> {
+    return { curvature: this.curvature };
+  }
+
+  protected override afterLoad(): void {
+    this.updateStepScale();
+  }
+
+  private updateStepScale(): void {
+    this.curvature.forEach((values, index) => {
+      const scale = this.stepScale[index];
+      for (let i = 0; i < values.length; i++) scale[i] = 1 / (this.mu + values[i]);
+    });
+  }
+}
+
+function checkPositive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`SDLM: ${name} must be a finite number > 0, got ${value}`);
+  }
+  return value;
+}
+
+function checkSampleCount(value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`SDLM: samples must be an integer >= 1, got ${value}`);
+  }
+  return value;
+}
