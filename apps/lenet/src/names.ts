@@ -1,0 +1,25 @@
+// The values the command line accepts, in one place so --help, validation and the code agree.
+
+export const MODEL_NAMES = [
+  'lenet5',
+  'lenet5-modern',
+  'lenet1',
+  'lenet4',
+  'mlp-300',
+  'mlp-1000',
+  'mlp-300-100',
+  'mlp-500-150',
+] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export const OPTIMIZER_NAMES = ['sdlm', 'sgd', 'momentum', 'adam', 'adamw'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+export const SCHEDULE_NAMES = ['paper', 'constant', 'step', 'cosine'] as const;
+export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
+
+export const AUGMENT_NAMES = ['none', 'affine', 'elastic'] as const;
+export type AugmentName = (typeof AUGMENT_NAMES)[number];
+
+export const LOSS_NAMES = ['map', 'mse', 'cross-entropy'] as const;
+export type LossName = (typeof LOSS_NAMES)[number];

@@ -1,0 +1,101 @@
+import type { AugmentName, ModelName } from './names.js';
+
+/** One row of the paper's comparison table (LeCun et al. 1998, Fig. 9) that we reproduce. */
+export interface PaperRow {
+  readonly id: string;
+  /** As the paper labels it. */
+  readonly label: string;
+  readonly model: ModelName;
+  readonly augment: AugmentName;
+  /** The paper's test error in percent; null where the paper has no such row. */
+  readonly paperError: number | null;
+  /** Our target in percent. */
+  readonly target: number;
+  readonly note?: string;
+}
+
+export const PAPER_ROWS: readonly PaperRow[] = [
+  {
+    id: 'fc-300',
+    label: '28x28-300-10',
+    model: 'mlp-300',
+    augment: 'none',
+    paperError: 4.7,
+    target: 4.7,
+  },
+  {
+    id: 'fc-1000',
+    label: '28x28-1000-10',
+    model: 'mlp-1000',
+    augment: 'none',
+    paperError: 4.5,
+    target: 4.5,
+  },
+  {
+    id: 'fc-300-100',
+    label: '28x28-300-100-10',
+    model: 'mlp-300-100',
+    augment: 'none',
+    paperError: 3.05,
+    target: 3.05,
+  },
+  {
+    id: 'fc-500-150',
+    label: '28x28-500-150-10',
+    model: 'mlp-500-150',
+    augment: 'none',
+    paperError: 2.95,
+    target: 2.95,
+  },
+  {
+    id: 'fc-300-affine',
+    label: '28x28-300-10 [dist]',
+    model: 'mlp-300',
+    augment: 'affine',
+    paperError: 3.6,
+    target: 3.6,
+  },
+  {
+    id: 'lenet1',
+    label: 'LeNet-1',
+    model: 'lenet1',
+    augment: 'none',
+    paperError: 1.7,
+    target: 1.7,
+  },
+  {
+    id: 'lenet4',
+    label: 'LeNet-4',
+    model: 'lenet4',
+    augment: 'none',
+    paperError: 1.1,
+    target: 1.1,
+  },
+  {
+    id: 'lenet5',
+    label: 'LeNet-5',
+    model: 'lenet5',
+    augment: 'none',
+    paperError: 0.95,
+    target: 0.95,
+  },
+  {
+    id: 'lenet5-affine',
+    label: 'LeNet-5 [dist]',
+    model: 'lenet5',
+    augment: 'affine',
+    paperError: 0.8,
+    target: 0.8,
+  },
+  {
+    id: 'lenet5-elastic',
+    label: 'LeNet-5, elastic distortions',
+    model: 'lenet5',
+    augment: 'elastic',
+    paperError: null,
+    target: 0.7,
+    note: "not in the paper; Simard et al. 2003's larger CNN: 0.4%",
+  },
+];
+
+export const REPRODUCE_ROW_IDS: readonly string[] = PAPER_ROWS.map((row) => row.id);
