@@ -1,5 +1,12 @@
 // @lenet/datasets-mnist: runs in browsers and Node. File system, node:crypto and downloads
 // live behind the Node-only entry point `@lenet/datasets-mnist/node`.
+export {
+  type Batch,
+  type BatchOptions,
+  type BatchTransform,
+  batchCount,
+  batches,
+} from './batches.js';
 export { ChecksumError, type Sha256, sha256Hex, verifyFileBytes } from './checksum.js';
 export {
   Dataset,

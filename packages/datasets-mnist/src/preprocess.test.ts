@@ -22,13 +22,13 @@ describe('pixelTable', () => {
 describe('writeImage', () => {
   it('pads a 2x2 image to 4x4, centred, with the background value', () => {
     const out = new Float32Array(16).fill(99);
-    writeImage(new Uint8Array([0, 255, 255, 0]), 2, 2, pixelTable('unit'), 1, out, 0);
+    writeImage(new Uint8Array([7, 0, 255, 255, 0]), 1, 2, 2, pixelTable('unit'), 1, out, 0);
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
   });
 
   it('fills padding with the normalization background, not zero', () => {
     const out = new Float32Array(9);
-    writeImage(new Uint8Array([255]), 1, 1, pixelTable('paper'), 1, out, 0);
+    writeImage(new Uint8Array([255]), 0, 1, 1, pixelTable('paper'), 1, out, 0);
     expect(out).toBeAllclose([-0.1, -0.1, -0.1, -0.1, 1.175, -0.1, -0.1, -0.1, -0.1]);
   });
 });

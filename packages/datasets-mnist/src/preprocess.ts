@@ -55,12 +55,14 @@ export function pixelStatistics(dataset: Dataset): { mean: number; std: number }
 }
 
 /**
- * Writes one `height x width` byte image into `out` at `offset` as floats through `table`,
+ * Writes the `height x width` byte image at `imageOffset` of `images` into `out` at `offset`
+ * as floats through `table` (no allocation: this runs once per sample per epoch),
  * centred in a frame `padding` pixels wider on every side that is filled with the background
  * value `table[0]` (28x28 with padding 2 is the paper's 32x32 input).
  */
 export function writeImage(
-  image: Uint8Array,
+  images: Uint8Array,
+  imageOffset: number,
   height: number,
   width: number,
   table: Float32Array,
@@ -71,10 +73,10 @@ export function writeImage(
   const outWidth = width + 2 * padding;
   if (padding > 0) out.fill(table[0], offset, offset + (height + 2 * padding) * outWidth);
   for (let row = 0; row < height; row++) {
-    const source = row * width;
+    const source = imageOffset + row * width;
     const target = offset + (row + padding) * outWidth + padding;
     for (let column = 0; column < width; column++)
-      out[target + column] = table[image[source + column]];
+      out[target + column] = table[images[source + column]];
   }
 }
 
@@ -95,7 +97,17 @@ export function toFloat32Images(dataset: Dataset, options: ToFloat32Options = {}
   const outPixels = (dataset.height + 2 * padding) * (dataset.width + 2 * padding);
   const out = new Float32Array(dataset.length * outPixels);
   for (let i = 0; i < dataset.length; i++) {
-    writeImage(dataset.image(i), dataset.height, dataset.width, table, padding, out, i * outPixels);
+    const imageOffset = dataset.sourceIndex(i) * dataset.height * dataset.width;
+    writeImage(
+      dataset.source.images,
+      imageOffset,
+      dataset.height,
+      dataset.width,
+      table,
+      padding,
+      out,
+      i * outPixels,
+    );
   }
   return out;
 }
