@@ -1,0 +1,864 @@
+// The conformance suite: every kernel a backend implements itself, run side by side with
+// `reference` on the same random inputs (odd sizes, size 1, large, transposes, broadcasts,
+// padding and strides, the connection table), compared with a tolerance stated per kernel.
+// Test support, not shipped: a backend's test calls `runConformanceSuite('<name>')` after
+// registering it (see reference.conformance.test.ts). Kernels a backend does not implement
+// fall back to `reference` and are listed as skipped.
+import { describe, expect, it } from 'vitest';
+import { Generator } from '../generator.js';
+import {
+  type Activation,
+  type Backend,
+  type BackendKernels,
+  type BinaryOp,
+  findBackend,
+  type PoolMode,
+  type Storage,
+  type UnaryOp,
+  windowOutputSize,
+} from './backend.js';
+
+type KernelName = Exclude<keyof BackendKernels, 'allocate'>;
+
+/** |actual - expected| <= atol + rtol * |expected|, per kernel; exact (0, 0) for integer outputs. */
+export const conformanceTolerances: Record<KernelName, { rtol: number; atol: number }> = {
+  // float32 sums of up to ~300 products of values in [-1, 1]; reference sums in float64
+  gemm: { rtol: 1e-4, atol: 1e-4 },
+  conv2dForward: { rtol: 1e-4, atol: 1e-4 },
+  conv2dBackwardInput: { rtol: 1e-4, atol: 1e-4 },
+  conv2dBackwardWeight: { rtol: 1e-4, atol: 1e-3 }, // sums over batch * spatial (up to ~6,000 terms)
+  pool2dForward: { rtol: 1e-6, atol: 1e-6 },
+  pool2dBackward: { rtol: 1e-6, atol: 1e-6 },
+  // transcendental functions may be approximated (e.g. a polynomial exp in WebAssembly)
+  unary: { rtol: 1e-5, atol: 1e-6 },
+  unaryBackward: { rtol: 1e-5, atol: 1e-6 },
+  binary: { rtol: 1e-5, atol: 1e-6 },
+  biasActivation: { rtol: 1e-5, atol: 1e-6 },
+  biasActivationBackward: { rtol: 1e-4, atol: 1e-4 },
+  reduce: { rtol: 1e-5, atol: 1e-4 },
+  argmax: { rtol: 0, atol: 0 },
+  logSoftmax: { rtol: 1e-5, atol: 1e-5 },
+  logSoftmaxBackward: { rtol: 1e-5, atol: 1e-5 },
+  gather: { rtol: 0, atol: 0 },
+  scatterAdd: { rtol: 1e-6, atol: 1e-6 },
+  copy: { rtol: 0, atol: 0 },
+};
+
+export interface ConformanceOptions {
+  /** Kernels not checked, each with the reason (keep this list short and reviewed). */
+  exclude?: Partial<Record<KernelName, string>>;
+}
+
+type Buffers = Record<string, Float32Array | Int32Array | Uint8Array>;
+
+/**
+ * One case: named inputs (float32 ones are copied into the backend's own memory), named
+ * outputs with their lengths and initial values, and the kernel call given the buffers.
+ */
+interface KernelCase {
+  label: string;
+  inputs: Buffers;
+  outputs: Record<string, Float32Array | Int32Array>;
+  call(backend: Backend, buffers: Buffers): void;
+}
+
+/** Runs one case on `backend`: float32 buffers live in backend storage. Returns copies of the outputs. */
+function runCase(
+  backend: Backend,
+  kernelCase: KernelCase,
+): Record<string, Float32Array | Int32Array> {
+  const storages = new Map<string, Storage>();
+  const all: Buffers = { ...kernelCase.inputs, ...kernelCase.outputs };
+  for (const [name, values] of Object.entries(all)) {
+    if (values instanceof Float32Array) storages.set(name, backend.allocate(values.length));
+  }
+  // Views are read only after every allocation (allocation may move backend memory).
+  const buffers: Buffers = {};
+  for (const [name, values] of Object.entries(all)) {
+    const storage = storages.get(name);
+    if (storage) {
+      storage.data.set(values as Float32Array);
+      buffers[name] = storage.data;
+    } else {
+      buffers[name] = values.slice();
+    }
+  }
+  kernelCase.call(backend, buffers);
+  const results: Record<string, Float32Array | Int32Array> = {};
+  for (const name of Object.keys(kernelCase.outputs)) {
+    const storage = storages.get(name);
+    results[name] = storage ? storage.data.slice() : (buffers[name] as Int32Array).slice();
+  }
+  return results;
+}
+
+function floats(generator: Generator, length: number, low = -1, high = 1): Float32Array {
+  return generator.fillUniform(new Float32Array(length), low, high);
+}
+
+function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const strides: number[] = [];
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= shape[d];
+  }
+  return strides;
+}
+
+function gemmCases(g: Generator): KernelCase[] {
+  const cases: KernelCase[] = [];
+  const sizes: [number, number, number, number][] = [
+    // m, n, k, batch
+    [1, 1, 1, 1],
+    [3, 5, 7, 1],
+    [17, 33, 9, 1],
+    [64, 64, 64, 1],
+    [130, 67, 257, 1],
+    [5, 6, 4, 3],
+  ];
+  for (const [m, n, k, batch] of sizes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const beta = (m + n) % 2 === 0 ? 0 : 0.5;
+        const alpha = k === 7 ? -1.5 : 1;
+        // Leading dimensions larger than needed and nonzero offsets, as in sub-matrices.
+        const lda = (transA ? m : k) + 2;
+        const ldb = (transB ? k : n) + 1;
+        const ldc = n + 3;
+        const aRows = transA ? k : m;
+        const bRows = transB ? n : k;
+        const aStride = aRows * lda;
+        const bStride = batch > 1 ? 0 : bRows * ldb; // batch > 1 broadcasts B
+        const cStride = m * ldc;
+        const c = floats(g, 1 + batch * cStride);
+        if (beta === 0) c[1] = Number.NaN; // beta = 0 must not read C
+        cases.push({
+          label: `${m}x${n}x${k} batch ${batch} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}`,
+          inputs: { a: floats(g, 2 + batch * aStride), b: floats(g, 1 + bRows * ldb) },
+          outputs: { c },
+          call: (backend, x) =>
+            backend.gemm({
+              batch,
+              m,
+              n,
+              k,
+              transA,
+              transB,
+              alpha,
+              beta,
+              a: x.a as Float32Array,
+              aOffset: 2,
+              lda,
+              aBatchStride: aStride,
+              b: x.b as Float32Array,
+              bOffset: 1,
+              ldb,
+              bBatchStride: bStride,
+              c: x.c as Float32Array,
+              cOffset: 1,
+              ldc,
+              cBatchStride: cStride,
+            }),
+        });
+      }
+    }
+  }
+  return cases;
+}
+
+// C3 of LeNet-5 (LeCun et al. 1998, table I): which of the 6 S2 maps each of the 16 C3 maps sees.
+const C3_TABLE = [
+  [0, 1, 2],
+  [1, 2, 3],
+  [2, 3, 4],
+  [3, 4, 5],
+  [0, 4, 5],
+  [0, 1, 5],
+  [0, 1, 2, 3],
+  [1, 2, 3, 4],
+  [2, 3, 4, 5],
+  [0, 3, 4, 5],
+  [0, 1, 4, 5],
+  [0, 1, 2, 5],
+  [0, 1, 3, 4],
+  [1, 2, 4, 5],
+  [0, 2, 3, 5],
+  [0, 1, 2, 3, 4, 5],
+];
+
+function c3Connection(): Uint8Array {
+  const mask = new Uint8Array(16 * 6);
+  C3_TABLE.forEach((inputs, output) => {
+    for (const input of inputs) mask[output * 6 + input] = 1;
+  });
+  return mask;
+}
+
+interface ConvShape {
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  size: [number, number];
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  connection: Uint8Array | null;
+  bias: boolean;
+}
+
+const convShapes: ConvShape[] = [
+  {
+    batch: 1,
+    inChannels: 1,
+    outChannels: 1,
+    size: [1, 1],
+    kernel: [1, 1],
+    stride: [1, 1],
+    padding: [0, 0],
+    connection: null,
+    bias: true,
+  },
+  {
+    batch: 2,
+    inChannels: 1,
+    outChannels: 6,
+    size: [32, 32],
+    kernel: [5, 5],
+    stride: [1, 1],
+    padding: [0, 0],
+    connection: null,
+    bias: true,
+  },
+  {
+    batch: 2,
+    inChannels: 6,
+    outChannels: 16,
+    size: [14, 14],
+    kernel: [5, 5],
+    stride: [1, 1],
+    padding: [0, 0],
+    connection: c3Connection(),
+    bias: true,
+  },
+  {
+    batch: 3,
+    inChannels: 3,
+    outChannels: 5,
+    size: [9, 7],
+    kernel: [3, 2],
+    stride: [2, 3],
+    padding: [1, 2],
+    connection: null,
+    bias: false,
+  },
+  {
+    batch: 1,
+    inChannels: 2,
+    outChannels: 3,
+    size: [6, 5],
+    kernel: [3, 3],
+    stride: [1, 2],
+    padding: [2, 0],
+    connection: new Uint8Array([1, 0, 0, 1, 1, 1]),
+    bias: true,
+  },
+];
+
+function convCases(g: Generator, kernel: 'forward' | 'input' | 'weight'): KernelCase[] {
+  return convShapes.map((shape): KernelCase => {
+    const [inHeight, inWidth] = shape.size;
+    const [kernelHeight, kernelWidth] = shape.kernel;
+    const [strideHeight, strideWidth] = shape.stride;
+    const [paddingHeight, paddingWidth] = shape.padding;
+    const geometry = {
+      batch: shape.batch,
+      inChannels: shape.inChannels,
+      inHeight,
+      inWidth,
+      outChannels: shape.outChannels,
+      kernelHeight,
+      kernelWidth,
+      strideHeight,
+      strideWidth,
+      paddingHeight,
+      paddingWidth,
+      outHeight: windowOutputSize(inHeight, kernelHeight, strideHeight, paddingHeight),
+      outWidth: windowOutputSize(inWidth, kernelWidth, strideWidth, paddingWidth),
+      connection: shape.connection,
+    };
+    const inputLength = shape.batch * shape.inChannels * inHeight * inWidth;
+    const weightLength = shape.outChannels * shape.inChannels * kernelHeight * kernelWidth;
+    const outputLength = shape.batch * shape.outChannels * geometry.outHeight * geometry.outWidth;
+    const label = `${JSON.stringify({ ...shape, connection: shape.connection !== null })}`;
+    if (kernel === 'forward') {
+      return {
+        label,
+        inputs: {
+          input: floats(g, inputLength),
+          weight: floats(g, weightLength),
+          bias: floats(g, shape.outChannels),
+        },
+        outputs: { output: floats(g, outputLength) },
+        call: (backend, x) =>
+          backend.conv2dForward({
+            ...geometry,
+            input: x.input as Float32Array,
+            weight: x.weight as Float32Array,
+            bias: shape.bias ? (x.bias as Float32Array) : null,
+            output: x.output as Float32Array,
+          }),
+      };
+    }
+    if (kernel === 'input') {
+      return {
+        label,
+        inputs: { gradOutput: floats(g, outputLength), weight: floats(g, weightLength) },
+        outputs: { gradInput: floats(g, inputLength) },
+        call: (backend, x) =>
+          backend.conv2dBackwardInput({
+            ...geometry,
+            gradOutput: x.gradOutput as Float32Array,
+            weight: x.weight as Float32Array,
+            gradInput: x.gradInput as Float32Array,
+          }),
+      };
+    }
+    return {
+      label,
+      inputs: { input: floats(g, inputLength), gradOutput: floats(g, outputLength) },
+      outputs: { gradWeight: floats(g, weightLength), gradBias: floats(g, shape.outChannels) },
+      call: (backend, x) =>
+        backend.conv2dBackwardWeight({
+          ...geometry,
+          input: x.input as Float32Array,
+          gradOutput: x.gradOutput as Float32Array,
+          gradWeight: x.gradWeight as Float32Array,
+          gradBias: shape.bias ? (x.gradBias as Float32Array) : null,
+        }),
+    };
+  });
+}
+
+function poolCases(g: Generator, backward: boolean): KernelCase[] {
+  const shapes: [PoolMode, number, number, number, number, number, number, number][] = [
+    // mode, planes, inHeight, inWidth, kernelHeight, kernelWidth, strideHeight, strideWidth
+    ['max', 1, 1, 1, 1, 1, 1, 1],
+    ['max', 12, 28, 28, 2, 2, 2, 2],
+    ['avg', 7, 10, 10, 2, 2, 2, 2],
+    ['sum', 5, 9, 11, 3, 2, 2, 3],
+    ['max', 3, 7, 8, 3, 3, 1, 2],
+    ['avg', 2, 5, 5, 5, 5, 1, 1],
+  ];
+  return shapes.map(
+    ([
+      mode,
+      planes,
+      inHeight,
+      inWidth,
+      kernelHeight,
+      kernelWidth,
+      strideHeight,
+      strideWidth,
+    ]): KernelCase => {
+      const outHeight = windowOutputSize(inHeight, kernelHeight, strideHeight);
+      const outWidth = windowOutputSize(inWidth, kernelWidth, strideWidth);
+      const geometry = {
+        mode,
+        planes,
+        inHeight,
+        inWidth,
+        kernelHeight,
+        kernelWidth,
+        strideHeight,
+        strideWidth,
+        outHeight,
+        outWidth,
+      };
+      const inputLength = planes * inHeight * inWidth;
+      const outputLength = planes * outHeight * outWidth;
+      const label = JSON.stringify(geometry);
+      const input = floats(g, inputLength);
+      if (!backward) {
+        return {
+          label,
+          inputs: { input },
+          outputs: { output: floats(g, outputLength), argmax: new Int32Array(outputLength) },
+          call: (backend, x) =>
+            backend.pool2dForward({
+              ...geometry,
+              input: x.input as Float32Array,
+              output: x.output as Float32Array,
+              argmax: mode === 'max' ? (x.argmax as Int32Array) : null,
+            }),
+        };
+      }
+      // The argmax comes from a reference forward pass, so both backends see the same one.
+      const argmax = new Int32Array(outputLength);
+      if (mode === 'max') {
+        findBackend('reference')!.pool2dForward({
+          ...geometry,
+          input,
+          output: new Float32Array(outputLength),
+          argmax,
+        });
+      }
+      return {
+        label,
+        inputs: { gradOutput: floats(g, outputLength), argmax },
+        outputs: { gradInput: floats(g, inputLength) },
+        call: (backend, x) =>
+          backend.pool2dBackward({
+            ...geometry,
+            gradOutput: x.gradOutput as Float32Array,
+            gradInput: x.gradInput as Float32Array,
+            argmax: mode === 'max' ? (x.argmax as Int32Array) : null,
+          }),
+      };
+    },
+  );
+}
+
+const unaryOps: UnaryOp[] = [
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'square',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'scaledTanh',
+];
+const lengths = [1, 7, 1000, 4099];
+
+function unaryCases(g: Generator, backward: boolean): KernelCase[] {
+  const cases: KernelCase[] = [];
+  for (const op of unaryOps) {
+    for (const length of lengths) {
+      const positive = op === 'log' || op === 'sqrt';
+      const input = positive ? floats(g, length, 0.05, 4) : floats(g, length, -4, 4);
+      const output = new Float32Array(length);
+      findBackend('reference')!.unary({ op, length, input, output });
+      if (!backward) {
+        cases.push({
+          label: `${op} length ${length}`,
+          inputs: { input },
+          outputs: { output: floats(g, length) },
+          call: (backend, x) =>
+            backend.unary({
+              op,
+              length,
+              input: x.input as Float32Array,
+              output: x.output as Float32Array,
+            }),
+        });
+      } else {
+        cases.push({
+          label: `${op} length ${length}`,
+          inputs: { input, output, gradOutput: floats(g, length) },
+          outputs: { gradInput: floats(g, length) },
+          call: (backend, x) =>
+            backend.unaryBackward({
+              op,
+              length,
+              input: x.input as Float32Array,
+              output: x.output as Float32Array,
+              gradOutput: x.gradOutput as Float32Array,
+              gradInput: x.gradInput as Float32Array,
+            }),
+        });
+      }
+    }
+  }
+  return cases;
+}
+
+function broadcastStrides(shape: readonly number[], target: readonly number[]): number[] {
+  const own = contiguous(shape);
+  const offset = target.length - shape.length;
+  return target.map((_, d) => (d < offset || shape[d - offset] === 1 ? 0 : own[d - offset]));
+}
+
+function binaryCases(g: Generator): KernelCase[] {
+  const shapes: [number[], number[], number[]][] = [
+    // a, b, output
+    [[1], [1], [1]],
+    [[1037], [1037], [1037]],
+    [[4, 5], [], [4, 5]],
+    [[], [3, 2], [3, 2]],
+    [[64, 10], [10], [64, 10]],
+    [
+      [3, 1, 5],
+      [1, 4, 1],
+      [3, 4, 5],
+    ],
+    [
+      [2, 3, 4, 5],
+      [3, 1, 1],
+      [2, 3, 4, 5],
+    ],
+    [
+      [7, 1],
+      [7, 9],
+      [7, 9],
+    ],
+  ];
+  const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
+  const cases: KernelCase[] = [];
+  for (const op of ops) {
+    for (const [aShape, bShape, shape] of shapes) {
+      const positive = op === 'pow';
+      const a = positive ? floats(g, product(aShape), 0.1, 3) : floats(g, product(aShape));
+      const b =
+        op === 'div' ? floats(g, product(bShape), 0.5, 2) : floats(g, product(bShape), -2, 2);
+      cases.push({
+        label: `${op} [${aShape}] with [${bShape}]`,
+        inputs: { a, b },
+        outputs: { output: floats(g, product(shape)) },
+        call: (backend, x) =>
+          backend.binary({
+            op,
+            shape,
+            a: x.a as Float32Array,
+            aStrides: broadcastStrides(aShape, shape),
+            b: x.b as Float32Array,
+            bStrides: broadcastStrides(bShape, shape),
+            output: x.output as Float32Array,
+          }),
+      });
+    }
+  }
+  return cases;
+}
+
+function biasActivationCases(g: Generator, backward: boolean): KernelCase[] {
+  const activations: Activation[] = ['identity', 'relu', 'tanh', 'sigmoid', 'scaledTanh'];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [64, 120, 1],
+    [3, 6, 28 * 28],
+    [5, 7, 3],
+  ];
+  const cases: KernelCase[] = [];
+  for (const activation of activations) {
+    for (const [outer, channels, inner] of shapes) {
+      const length = outer * channels * inner;
+      const label = `${activation} [${outer}, ${channels}, ${inner}]`;
+      if (!backward) {
+        cases.push({
+          label,
+          inputs: { input: floats(g, length, -3, 3), bias: floats(g, channels) },
+          outputs: { output: floats(g, length) },
+          call: (backend, x) =>
+            backend.biasActivation({
+              activation,
+              outer,
+              channels,
+              inner,
+              input: x.input as Float32Array,
+              bias: x.bias as Float32Array,
+              output: x.output as Float32Array,
+            }),
+        });
+        continue;
+      }
+      const output = new Float32Array(length);
+      findBackend('reference')!.biasActivation({
+        activation,
+        outer,
+        channels,
+        inner,
+        input: floats(g, length, -3, 3),
+        bias: floats(g, channels),
+        output,
+      });
+      cases.push({
+        label,
+        inputs: { output, gradOutput: floats(g, length) },
+        outputs: { gradInput: floats(g, length), gradBias: floats(g, channels) },
+        call: (backend, x) =>
+          backend.biasActivationBackward({
+            activation,
+            outer,
+            channels,
+            inner,
+            output: x.output as Float32Array,
+            gradOutput: x.gradOutput as Float32Array,
+            gradInput: x.gradInput as Float32Array,
+            gradBias: x.gradBias as Float32Array,
+          }),
+      });
+    }
+  }
+  return cases;
+}
+
+const reduceShapes: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 1000, 1],
+  [64, 10, 1],
+  [3, 7, 5],
+  [1, 33, 129],
+  [6, 2, 1],
+];
+
+function reduceCases(g: Generator): KernelCase[] {
+  return (['sum', 'max'] as const).flatMap((op) =>
+    reduceShapes.map(([outer, axis, inner]) => ({
+      label: `${op} [${outer}, ${axis}, ${inner}]`,
+      inputs: { input: floats(g, outer * axis * inner) },
+      outputs: { output: floats(g, outer * inner) },
+      call: (backend: Backend, x: Buffers) =>
+        backend.reduce({
+          op,
+          outer,
+          axis,
+          inner,
+          input: x.input as Float32Array,
+          output: x.output as Float32Array,
+        }),
+    })),
+  );
+}
+
+function argmaxCases(g: Generator): KernelCase[] {
+  return reduceShapes.map(([outer, axis, inner]) => ({
+    label: `[${outer}, ${axis}, ${inner}]`,
+    inputs: { input: floats(g, outer * axis * inner) },
+    outputs: { output: new Int32Array(outer * inner) },
+    call: (backend: Backend, x: Buffers) =>
+      backend.argmax({
+        outer,
+        axis,
+        inner,
+        input: x.input as Float32Array,
+        output: x.output as Int32Array,
+      }),
+  }));
+}
+
+function logSoftmaxCases(g: Generator, backward: boolean): KernelCase[] {
+  const shapes: [number, number][] = [
+    [1, 1],
+    [1, 10],
+    [64, 10],
+    [3, 1001],
+  ];
+  return shapes.map(([rows, columns]): KernelCase => {
+    const label = `[${rows}, ${columns}]`;
+    // Large logits check the max-subtraction.
+    const input = floats(g, rows * columns, -30, 30);
+    if (!backward) {
+      return {
+        label,
+        inputs: { input },
+        outputs: { output: floats(g, rows * columns) },
+        call: (backend: Backend, x: Buffers) =>
+          backend.logSoftmax({
+            rows,
+            columns,
+            input: x.input as Float32Array,
+            output: x.output as Float32Array,
+          }),
+      };
+    }
+    const output = new Float32Array(rows * columns);
+    findBackend('reference')!.logSoftmax({ rows, columns, input, output });
+    return {
+      label,
+      inputs: { output, gradOutput: floats(g, rows * columns) },
+      outputs: { gradInput: floats(g, rows * columns) },
+      call: (backend: Backend, x: Buffers) =>
+        backend.logSoftmaxBackward({
+          rows,
+          columns,
+          output: x.output as Float32Array,
+          gradOutput: x.gradOutput as Float32Array,
+          gradInput: x.gradInput as Float32Array,
+        }),
+    };
+  });
+}
+
+function indexCases(g: Generator, scatter: boolean): KernelCase[] {
+  const shapes: [number, number, number, number][] = [
+    // outer, axis, count, inner
+    [1, 1, 1, 1],
+    [64, 10, 1, 1],
+    [3, 5, 7, 4],
+    [2, 100, 3, 1],
+  ];
+  return shapes.map(([outer, axis, count, inner]): KernelCase => {
+    const indices = new Int32Array(outer * count * inner);
+    for (let i = 0; i < indices.length; i++) indices[i] = g.int(axis);
+    const label = `[${outer}, ${axis} -> ${count}, ${inner}]`;
+    if (!scatter) {
+      return {
+        label,
+        inputs: { input: floats(g, outer * axis * inner), indices },
+        outputs: { output: floats(g, outer * count * inner) },
+        call: (backend: Backend, x: Buffers) =>
+          backend.gather({
+            outer,
+            axis,
+            count,
+            inner,
+            input: x.input as Float32Array,
+            indices: x.indices as Int32Array,
+            output: x.output as Float32Array,
+          }),
+      };
+    }
+    return {
+      label,
+      inputs: { source: floats(g, outer * count * inner), indices },
+      outputs: { output: floats(g, outer * axis * inner) },
+      call: (backend: Backend, x: Buffers) =>
+        backend.scatterAdd({
+          outer,
+          axis,
+          count,
+          inner,
+          source: x.source as Float32Array,
+          indices: x.indices as Int32Array,
+          output: x.output as Float32Array,
+        }),
+    };
+  });
+}
+
+function copyCases(g: Generator): KernelCase[] {
+  const cases: KernelCase[] = [];
+  // Transposes of various ranks.
+  const transposes: [number[], number[]][] = [
+    [[1], [0]],
+    [
+      [37, 53],
+      [1, 0],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 2, 3, 1],
+    ],
+    [
+      [6, 1, 7],
+      [2, 0, 1],
+    ],
+  ];
+  for (const [shape, permutation] of transposes) {
+    const inputStrides = contiguous(shape);
+    const outShape = permutation.map((axis) => shape[axis]);
+    cases.push({
+      label: `permute [${shape}] by [${permutation}]`,
+      inputs: { input: floats(g, product(shape)) },
+      outputs: { output: floats(g, product(shape)) },
+      call: (backend, x) =>
+        backend.copy({
+          shape: outShape,
+          input: x.input as Float32Array,
+          inputOffset: 0,
+          inputStrides: permutation.map((axis) => inputStrides[axis]),
+          output: x.output as Float32Array,
+          outputOffset: 0,
+          outputStrides: contiguous(outShape),
+        }),
+    });
+  }
+  // Padding 28x28 into the centre of 32x32 (output offset and strides), and an int32 slice.
+  cases.push({
+    label: 'pad [3, 28, 28] into [3, 32, 32]',
+    inputs: { input: floats(g, 3 * 28 * 28) },
+    outputs: { output: floats(g, 3 * 32 * 32) },
+    call: (backend, x) =>
+      backend.copy({
+        shape: [3, 28, 28],
+        input: x.input as Float32Array,
+        inputOffset: 0,
+        inputStrides: [784, 28, 1],
+        output: x.output as Float32Array,
+        outputOffset: 2 * 32 + 2,
+        outputStrides: [1024, 32, 1],
+      }),
+  });
+  const labels = new Int32Array(50);
+  for (let i = 0; i < labels.length; i++) labels[i] = g.int(10);
+  cases.push({
+    label: 'int32 slice [10:30] of [50]',
+    inputs: { input: labels },
+    outputs: { output: new Int32Array(20) },
+    call: (backend, x) =>
+      backend.copy({
+        shape: [20],
+        input: x.input as Int32Array,
+        inputOffset: 10,
+        inputStrides: [1],
+        output: x.output as Int32Array,
+        outputOffset: 0,
+        outputStrides: [1],
+      }),
+  });
+  return cases;
+}
+
+/** Every kernel's cases, generated from one seed so every backend sees the same inputs. */
+function allCases(): Record<KernelName, KernelCase[]> {
+  const g = new Generator(20240601);
+  return {
+    gemm: gemmCases(g),
+    conv2dForward: convCases(g, 'forward'),
+    conv2dBackwardInput: convCases(g, 'input'),
+    conv2dBackwardWeight: convCases(g, 'weight'),
+    pool2dForward: poolCases(g, false),
+    pool2dBackward: poolCases(g, true),
+    unary: unaryCases(g, false),
+    unaryBackward: unaryCases(g, true),
+    binary: binaryCases(g),
+    biasActivation: biasActivationCases(g, false),
+    biasActivationBackward: biasActivationCases(g, true),
+    reduce: reduceCases(g),
+    argmax: argmaxCases(g),
+    logSoftmax: logSoftmaxCases(g, false),
+    logSoftmaxBackward: logSoftmaxCases(g, true),
+    gather: indexCases(g, false),
+    scatterAdd: indexCases(g, true),
+    copy: copyCases(g),
+  };
+}
+
+/**
+ * Declares the conformance tests of the backend registered as `backendName` (skipped as a
+ * whole when it is not registered, e.g. WebAssembly unavailable).
+ */
+export function runConformanceSuite(backendName: string, options: ConformanceOptions = {}): void {
+  const backend = findBackend(backendName);
+  const reference = findBackend('reference')!;
+  describe.skipIf(!backend)(`conformance: ${backendName} vs reference`, () => {
+    if (!backend) return;
+    const cases = allCases();
+    for (const kernel of Object.keys(cases) as KernelName[]) {
+      const excluded = options.exclude?.[kernel];
+      const own = backend.ownKernels.includes(kernel);
+      const tolerance = conformanceTolerances[kernel];
+      describe.skipIf(!own || excluded !== undefined)(
+        `${kernel} (rtol ${tolerance.rtol}, atol ${tolerance.atol})${own ? '' : ' [falls back to reference]'}${excluded ? ` [excluded: ${excluded}]` : ''}`,
+        () => {
+          for (const kernelCase of cases[kernel]) {
+            it(kernelCase.label, () => {
+              const expected = runCase(reference, kernelCase);
+              const actual = runCase(backend, kernelCase);
+              for (const name of Object.keys(expected)) {
+                expect(actual[name], name).toBeAllclose(expected[name], tolerance);
+              }
+            });
+          }
+        },
+      );
+    }
+  });
+}
