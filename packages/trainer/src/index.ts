@@ -1,5 +1,27 @@
 export { Adam, type AdamOptions, AdamW } from './adam.js';
 export {
+  type Checkpoint,
+  CheckpointError,
+  type CheckpointName,
+  type CheckpointStore,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type MonitorState,
+  memoryCheckpointStore,
+} from './checkpoint.js';
+export {
+  BatchAssembler,
+  type LabelledSamples,
+  samplesFromArrays,
+} from './data.js';
+export {
+  ConfusionMatrix,
+  type EpochMetrics,
+  type PredictionRule,
+  predictClass,
+} from './metrics.js';
+export type { LossFunction, TrainableModel } from './model.js';
+export {
   type EpochContext,
   Optimizer,
   type OptimizerState,
