@@ -21,7 +21,13 @@ export type Sha256 = (bytes: Uint8Array) => Promise<string> | string;
 
 /** SHA-256 as lower-case hex through Web Crypto (browsers, Node >= 19, Deno, Bun). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new Error(
+      'SHA-256 check needs Web Crypto, which browsers offer only in secure contexts (https, localhost); pass verify: false to skip it',
+    );
+  }
+  const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return toHex(new Uint8Array(digest));
 }
 

@@ -1,8 +1,9 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecksumError } from '../checksum.js';
+import { gzip } from '../gzip.js';
 import { pixelStatistics } from '../preprocess.js';
 import { bundledMnistFiles } from './bundled-mnist.js';
 import { loadMnist } from './load-node.js';
@@ -59,6 +60,29 @@ describe('loadMnist checks the SHA-256 of the files it reads', () => {
     const test = await loadMnist({ split: 'test', directory, verify: false });
     expect(test.label(0)).toBe(0);
     expect(test.length).toBe(10_000);
+  });
+
+  it('reads .gz files from a directory; their digest is that of the published .gz', async () => {
+    const gzDirectory = await mkdtemp(join(tmpdir(), 'lenet-mnist-gz-'));
+    try {
+      const bundled = bundledMnistFiles('test');
+      await writeFile(
+        join(gzDirectory, 't10k-images-idx3-ubyte.gz'),
+        gzip(await readFile(bundled.images)),
+      );
+      await writeFile(
+        join(gzDirectory, 't10k-labels-idx1-ubyte.gz'),
+        gzip(await readFile(bundled.labels)),
+      );
+      const test = await loadMnist({ split: 'test', directory: gzDirectory, verify: false });
+      expect(test.classCounts()).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+      // Our own gzip output differs from the mirrors' file, so it cannot pass as it.
+      await expect(loadMnist({ split: 'test', directory: gzDirectory })).rejects.toThrow(
+        /t10k-(images-idx3|labels-idx1)-ubyte\.gz: size mismatch: expected (1,648,877|4,542) bytes/,
+      );
+    } finally {
+      await rm(gzDirectory, { recursive: true, force: true });
+    }
   });
 
   it('checks sizes before hashing', async () => {

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { verifyFileBytes } from '../checksum.js';
 import { type Dataset, datasetFromIdx } from '../dataset.js';
 import { readIdx } from '../idx-read.js';
@@ -79,7 +80,7 @@ async function localPaths(
 }
 
 async function existingVariant(directory: string, name: string): Promise<string> {
-  const candidates = [`${directory}/${name}`, `${directory}/${name}.gz`];
+  const candidates = [join(directory, name), join(directory, `${name}.gz`)];
   for (const candidate of candidates) {
     try {
       await stat(candidate);
@@ -92,9 +93,10 @@ async function existingVariant(directory: string, name: string): Promise<string>
 }
 
 async function readVerified(path: string, file: IdxFileInfo, verify: boolean): Promise<Uint8Array> {
-  const bytes = await readFile(path);
-  if (!verify) return bytes;
+  if (!verify) return readFile(path);
+  // Stat before reading: if the file changes in between, its key no longer matches.
   const { size, mtimeMs } = await stat(path);
+  const bytes = await readFile(path);
   const key = `${path}\0${size}\0${mtimeMs}`;
   if (!verifiedFiles.has(key)) {
     await verifyFileBytes(bytes, file, path, sha256Node);
