@@ -23,31 +23,64 @@ export interface DistortDatasetOptions {
 }
 
 /**
+ * A `Dataset` of `@lenet/datasets-mnist` (or anything shaped like one): `length` samples,
+ * sample i stored at row `sourceIndex(i)` of `source.images` (bytes).
+ */
+export interface DatasetLike {
+  readonly length: number;
+  readonly height: number;
+  readonly width: number;
+  sourceIndex(index: number): number;
+  readonly source: { readonly images: Uint8Array; readonly labels: ArrayLike<number> };
+}
+
+/**
  * Streams `copies` distorted copies of every image of `dataset` (copy 0 of every image, then
  * copy 1, ...), `chunkSize` images at a time, from one seeded stream: the same seed gives the
  * same images. Memory stays at one chunk however many copies are made (LeCun et al. made
- * 540,000 distortions of the 60,000 training digits, nine each). Uint8 sets give Uint8
- * chunks (rounded, clamped to 0..255), so they can be written straight to an IDX file.
+ * 540,000 distortions of the 60,000 training digits, nine each). Byte images (an `ImageSet`
+ * of Uint8Array, or a `Dataset`) give byte chunks (rounded, clamped to 0..255), ready for an
+ * IDX file; float images give float chunks. Byte images are distorted on 0..255 with fill 0
+ * (the transform's own fill is used, so keep it 0 for bytes).
  */
+export function distortDataset(
+  dataset: DatasetLike,
+  copies: number,
+  transform: Transform,
+  seed: number,
+  options?: DistortDatasetOptions,
+): IterableIterator<DistortedChunk<Uint8Array>>;
 export function distortDataset<Images extends Float32Array | Uint8Array>(
   dataset: ImageSet & { readonly images: Images },
   copies: number,
   transform: Transform,
   seed: number,
+  options?: DistortDatasetOptions,
+): IterableIterator<DistortedChunk<Images>>;
+export function distortDataset(
+  dataset: DatasetLike | ImageSet,
+  copies: number,
+  transform: Transform,
+  seed: number,
   options: DistortDatasetOptions = {},
-): IterableIterator<DistortedChunk<Images>> {
-  const { images, count, height, width, labels } = dataset;
+): IterableIterator<DistortedChunk<Float32Array | Uint8Array>> {
+  const set = 'sourceIndex' in dataset ? fromDataset(dataset) : { ...dataset, rowOf: identityRow };
+  const { images, count, height, width, labels } = set;
   checkImageSize('distortDataset', height, width);
   const plane = height * width;
-  if (!Number.isInteger(count) || count < 0 || images?.length !== count * plane) {
-    throw new RangeError(
-      `distortDataset: expected ${count} images of ${height} x ${width} (${count * plane} values), got ${images?.length}`,
-    );
-  }
   if (!(images instanceof Float32Array || images instanceof Uint8Array)) {
     throw new TypeError('distortDataset: images must be a Float32Array or a Uint8Array');
   }
-  if (labels !== undefined && labels.length !== count) {
+  if (
+    !Number.isInteger(count) ||
+    count < 0 ||
+    (set.rowOf === identityRow && images.length !== count * plane)
+  ) {
+    throw new RangeError(
+      `distortDataset: expected ${count} images of ${height} x ${width} (${count * plane} values), got ${images.length}`,
+    );
+  }
+  if (labels !== undefined && set.rowOf === identityRow && labels.length !== count) {
     throw new RangeError(`distortDataset: expected ${count} labels, got ${labels.length}`);
   }
   if (!Number.isInteger(copies) || copies < 0) {
@@ -60,40 +93,44 @@ export function distortDataset<Images extends Float32Array | Uint8Array>(
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`distortDataset: chunkSize must be an integer >= 1, got ${chunkSize}`);
   }
-  return generateChunks(
-    images,
-    count,
-    plane,
-    height,
-    width,
-    labels,
-    copies,
-    transform,
-    seed,
-    chunkSize,
-  );
+  return generateChunks(set, copies, transform, seed, chunkSize);
 }
 
-function* generateChunks<Images extends Float32Array | Uint8Array>(
-  images: Images,
-  count: number,
-  plane: number,
-  height: number,
-  width: number,
-  labels: ArrayLike<number> | undefined,
+interface RowSource extends ImageSet {
+  /** Row of `images` holding sample i. */
+  rowOf(index: number): number;
+}
+
+function identityRow(index: number): number {
+  return index;
+}
+
+function fromDataset(dataset: DatasetLike): RowSource {
+  return {
+    images: dataset.source.images,
+    labels: dataset.source.labels,
+    count: dataset.length,
+    height: dataset.height,
+    width: dataset.width,
+    rowOf: (index) => dataset.sourceIndex(index),
+  };
+}
+
+function* generateChunks(
+  set: RowSource,
   copies: number,
   transform: Transform,
   seed: number,
   chunkSize: number,
-): IterableIterator<DistortedChunk<Images>> {
+): IterableIterator<DistortedChunk<Float32Array | Uint8Array>> {
+  const { images, count, height, width, labels } = set;
+  const plane = height * width;
   const generator = new Generator(seed);
   const total = copies * count;
   const capacity = Math.min(chunkSize, total);
   const bytes = images instanceof Uint8Array;
-  const chunkImages = (
-    bytes ? new Uint8Array(capacity * plane) : new Float32Array(capacity * plane)
-  ) as Images;
-  // Uint8 images are distorted in float and rounded back one image at a time.
+  const chunkImages = bytes ? new Uint8Array(capacity * plane) : new Float32Array(capacity * plane);
+  // Byte images are distorted in float and rounded back one image at a time.
   const work = bytes ? new Float32Array(plane) : (chunkImages as Float32Array);
   const sourceIndices = new Int32Array(capacity);
   const chunkLabels = labels ? new Int32Array(capacity) : undefined;
@@ -101,9 +138,10 @@ function* generateChunks<Images extends Float32Array | Uint8Array>(
     const size = Math.min(capacity, total - start);
     for (let k = 0; k < size; k++) {
       const source = (start + k) % count;
+      const row = set.rowOf(source);
       sourceIndices[k] = source;
-      if (chunkLabels) chunkLabels[k] = labels![source];
-      const from = source * plane;
+      if (chunkLabels) chunkLabels[k] = labels![row];
+      const from = row * plane;
       const workOffset = bytes ? 0 : k * plane;
       for (let i = 0; i < plane; i++) work[workOffset + i] = images[from + i];
       transform.distortInPlace(work, workOffset, 1, height, width, generator);

@@ -14,6 +14,7 @@ export {
 } from './affine.js';
 export { Compose, compose, RandomApply, randomApply } from './compose.js';
 export {
+  type DatasetLike,
   type DistortDatasetOptions,
   type DistortedChunk,
   distortDataset,
@@ -22,5 +23,5 @@ export { DEFAULT_ELASTIC_OPTIONS, Elastic, type ElasticOptions, elastic } from '
 export { GaussianSmoother, gaussianKernel } from './gaussian.js';
 export { type PreviewGridOptions, previewGrid } from './preview-grid.js';
 export { type AffineSourceMap, sampleBilinear, sampleNearest } from './resample.js';
-export { Transform } from './transform.js';
+export { type BatchTransformFunction, Transform } from './transform.js';
 export type { ImageBatch, ImageSet, Interpolation, Range } from './types.js';

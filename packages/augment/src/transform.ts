@@ -64,7 +64,41 @@ export abstract class Transform {
       this.distortInPlace(data, n * stride, channels, height, width, generator);
     }
   }
+
+  /**
+   * This transform as a `batches(dataset, { transform })` hook of `@lenet/datasets-mnist`.
+   * Those batches are in the paper's scale unless asked otherwise, so give the transform
+   * `fill: -0.1` (the background) there.
+   */
+  asBatchTransform(): BatchTransformFunction {
+    return (images, count, height, width, generator) => {
+      checkImageSize('batch transform', height, width);
+      const channels = images.length / (count * height * width);
+      if (!Number.isInteger(channels) || channels < 1) {
+        throw new RangeError(
+          `batch transform: ${images.length} values do not hold ${count} images of ${height} x ${width}`,
+        );
+      }
+      const stride = channels * height * width;
+      for (let n = 0; n < count; n++) {
+        this.distortInPlace(images, n * stride, channels, height, width, generator);
+      }
+    };
+  }
 }
+
+/**
+ * The batch-hook signature of `@lenet/datasets-mnist`'s `batches(..., { transform })`:
+ * `count` images of `height` x `width` floats back to back (a [count, C, height, width]
+ * tensor's data), changed in place, randomness only from `generator`.
+ */
+export type BatchTransformFunction = (
+  images: Float32Array,
+  count: number,
+  height: number,
+  width: number,
+  generator: Generator,
+) => void;
 
 export interface BatchDimensions {
   count: number;
