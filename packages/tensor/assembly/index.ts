@@ -2,6 +2,18 @@
 // pointers into this module's memory; the TypeScript side (src/backend/wasm/) owns allocation.
 
 export { gemm } from './gemm';
+export {
+  accumulate,
+  channelMajorToNchw,
+  col2im,
+  im2col,
+  nchwToChannelMajor,
+  rowSums,
+} from './conv';
+export { pool2dBackward, pool2dForward } from './pool';
+export { biasActivation, biasActivationBackward, binary, unary, unaryBackward } from './elementwise';
+export { argmax, logSoftmax, logSoftmaxBackward, reduce } from './reduce';
+export { copy, gather, scatterAdd } from './indexing';
 
 /** First byte after the static data (the GEMM packing buffers): where the allocator starts. */
 export function heapBase(): usize {

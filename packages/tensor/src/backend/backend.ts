@@ -23,6 +23,7 @@
  *   that every backend is tested against (src/backend/conformance.ts).
  */
 import { referenceKernels } from './reference/reference-backend.js';
+import { createWasmBackendSync } from './wasm/wasm-backend.js';
 
 /** A block of float32 memory owned by a backend. */
 export interface Storage {
@@ -386,6 +387,8 @@ export interface Backend extends BackendKernels {
   readonly name: string;
   /** Names of the kernels this backend implements itself (the rest are `reference`'s). */
   readonly ownKernels: readonly (keyof BackendKernels)[];
+  /** Which build of the backend runs, when it has several (`wasm`: relaxed-simd, simd, scalar). */
+  readonly variant?: string;
 }
 
 const registry = new Map<string, Backend>();
@@ -395,7 +398,11 @@ const registry = new Map<string, Backend>();
  * `reference`. Call it from the backend's own setup function, not as an import side effect.
  * Returns the complete backend.
  */
-export function registerBackend(name: string, kernels: Partial<BackendKernels>): Backend {
+export function registerBackend(
+  name: string,
+  kernels: Partial<BackendKernels>,
+  details: { variant?: string } = {},
+): Backend {
   if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError('registerBackend: name must be a non-empty string');
   }
@@ -411,6 +418,7 @@ export function registerBackend(name: string, kernels: Partial<BackendKernels>):
     return typeof kernels[key] === 'function';
   });
   const backend: Backend = { ...referenceKernels, ...kernels, name, ownKernels };
+  if (details.variant !== undefined) Object.assign(backend, { variant: details.variant });
   registry.set(name, backend);
   if (current.name === name) current = backend;
   return backend;
@@ -419,8 +427,35 @@ export function registerBackend(name: string, kernels: Partial<BackendKernels>):
 let current: Backend = { ...referenceKernels, name: 'reference', ownKernels: [] };
 current = registerBackend('reference', referenceKernels);
 
+/**
+ * The default backend, chosen at the first `getBackend()`: `wasm` where WebAssembly can be
+ * instantiated synchronously (Node, workers; a browser page calls `await initWasmBackend()`),
+ * else `reference`. The environment variable LENET_BACKEND names another default.
+ */
+function defaultBackend(): Backend {
+  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } })
+    .process?.env;
+  const requested = environment?.LENET_BACKEND || 'wasm';
+  if (requested !== 'wasm') return setBackend(requested);
+  try {
+    return registerWasmBackendSync();
+  } catch {
+    return registry.get('reference')!;
+  }
+}
+
+/** Instantiates the `wasm` backend synchronously and registers it. */
+function registerWasmBackendSync(): Backend {
+  const wasm = createWasmBackendSync();
+  return registerBackend('wasm', wasm.kernels, { variant: wasm.variant });
+}
+
+let defaultChosen = false;
+
 /** Makes the backend registered as `name` the one every following op uses. */
 export function setBackend(name: string): Backend {
+  defaultChosen = true;
+  if (name === 'wasm' && !registry.has('wasm')) registerWasmBackendSync();
   const backend = registry.get(name);
   if (!backend) {
     throw new Error(
@@ -433,6 +468,10 @@ export function setBackend(name: string): Backend {
 
 /** The backend ops currently run on. */
 export function getBackend(): Backend {
+  if (!defaultChosen) {
+    defaultChosen = true;
+    current = defaultBackend();
+  }
   return current;
 }
 

@@ -7,8 +7,11 @@ afterEach(() => {
 });
 
 describe('backend registry', () => {
-  it('starts on the reference backend', () => {
-    expect(getBackend().name).toBe('reference');
+  it('starts on the wasm backend (or the one LENET_BACKEND names), reporting its variant', () => {
+    expect(getBackend().name).toBe(process.env.LENET_BACKEND || 'wasm');
+    if (getBackend().name === 'wasm') {
+      expect(getBackend().variant).toMatch(/^(relaxed-simd|simd|scalar)$/);
+    }
     expect(backendNames()).toContain('reference');
   });
 

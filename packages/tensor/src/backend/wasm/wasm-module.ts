@@ -5,25 +5,89 @@
 import type { WasmVariant } from './feature-detect.js';
 import { relaxedSimdBase64, scalarBase64, simdBase64 } from './wasm-modules.generated.js';
 
-/** The functions exported by assembly/index.ts (pointers and sizes are plain numbers). */
+/** The functions exported by assembly/index.ts (pointers, sizes and booleans are numbers). */
 export interface WasmExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
+  // biome-ignore format: one line per group of arguments reads better
   gemm(
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
+    transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
   ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  im2col(
+    input: number, images: number, channels: number, height: number, width: number,
+    kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number,
+    paddingHeight: number, paddingWidth: number, outHeight: number, outWidth: number,
+    cols: number, columns: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  col2im(
+    cols: number, columns: number, images: number, channels: number, height: number, width: number,
+    kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number,
+    paddingHeight: number, paddingWidth: number, outHeight: number, outWidth: number,
+    gradInput: number,
+  ): void;
+  accumulate(destination: number, source: number, n: number): void;
+  // biome-ignore format: one line per group of arguments reads better
+  channelMajorToNchw(
+    source: number, images: number, channels: number, spatial: number, bias: number,
+    destination: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  nchwToChannelMajor(
+    source: number, images: number, channels: number, spatial: number, destination: number,
+  ): void;
+  rowSums(source: number, rows: number, columns: number, destination: number, add: number): void;
+  // biome-ignore format: one line per group of arguments reads better
+  pool2dForward(
+    mode: number, planes: number, inHeight: number, inWidth: number, kernelHeight: number,
+    kernelWidth: number, strideHeight: number, strideWidth: number, outHeight: number,
+    outWidth: number, input: number, output: number, argmax: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  pool2dBackward(
+    mode: number, planes: number, inHeight: number, inWidth: number, kernelHeight: number,
+    kernelWidth: number, strideHeight: number, strideWidth: number, outHeight: number,
+    outWidth: number, gradOutput: number, gradInput: number, argmax: number,
+  ): void;
+  unary(op: number, n: number, input: number, output: number): void;
+  // biome-ignore format: one line per group of arguments reads better
+  unaryBackward(
+    op: number, n: number, input: number, output: number, gradOutput: number, gradInput: number,
+  ): void;
+  binary(op: number, rank: number, layout: number, a: number, b: number, output: number): void;
+  // biome-ignore format: one line per group of arguments reads better
+  biasActivation(
+    activation: number, outer: number, channels: number, inner: number, input: number,
+    bias: number, output: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  biasActivationBackward(
+    activation: number, outer: number, channels: number, inner: number, output: number,
+    gradOutput: number, gradInput: number, gradBias: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  reduce(
+    op: number, outer: number, axis: number, inner: number, input: number, output: number,
+  ): void;
+  argmax(outer: number, axis: number, inner: number, input: number, output: number): void;
+  logSoftmax(rows: number, columns: number, input: number, output: number): void;
+  // biome-ignore format: one line per group of arguments reads better
+  logSoftmaxBackward(
+    rows: number, columns: number, output: number, gradOutput: number, gradInput: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  gather(
+    outer: number, axis: number, count: number, inner: number, input: number, indices: number,
+    output: number,
+  ): number;
+  // biome-ignore format: one line per group of arguments reads better
+  scatterAdd(
+    outer: number, axis: number, count: number, inner: number, source: number, indices: number,
+    output: number,
+  ): number;
+  copy(rank: number, layout: number, input: number, output: number): void;
 }
 
 const base64ByVariant: Record<WasmVariant, string> = {
