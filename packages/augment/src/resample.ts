@@ -23,11 +23,7 @@ export function sampleBilinear(
   const fractionX = x - left;
   const fractionY = y - top;
   if (left >= 0 && top >= 0 && left < width - 1 && top < height - 1) {
-    const index = top * width + left;
-    const upper = source[index] + fractionX * (source[index + 1] - source[index]);
-    const lowerIndex = index + width;
-    const lower = source[lowerIndex] + fractionX * (source[lowerIndex + 1] - source[lowerIndex]);
-    return upper + fractionY * (lower - upper);
+    return interpolateInside(source, width, left, top, fractionX, fractionY);
   }
   if (left < -1 || top < -1 || left >= width || top >= height) return fill;
   // On the border: some of the four neighbours are background.
@@ -86,16 +82,50 @@ export function warpAffineInto(
   const xy = map[1];
   const yx = map[3];
   const yy = map[4];
-  const sample = interpolation === 'nearest' ? sampleNearest : sampleBilinear;
   let o = outOffset;
+  // Two loops rather than a function variable, so each call site stays monomorphic and inlined.
+  if (interpolation === 'nearest') {
+    for (let y = 0; y < height; y++) {
+      const rowX = xy * y + map[2];
+      const rowY = yy * y + map[5];
+      for (let x = 0; x < width; x++) {
+        out[o++] = sampleNearest(source, height, width, xx * x + rowX, yx * x + rowY, fill);
+      }
+    }
+    return;
+  }
   for (let y = 0; y < height; y++) {
     // Position of (0, y); stepping x adds (xx, yx). Recomputed per row so error cannot grow.
     const rowX = xy * y + map[2];
     const rowY = yy * y + map[5];
-    for (let x = 0; x < width; x++) {
-      out[o++] = sample(source, height, width, xx * x + rowX, yx * x + rowY, fill);
+    for (let x = 0; x < width; x++, o++) {
+      const sourceX = xx * x + rowX;
+      const sourceY = yx * x + rowY;
+      const left = Math.floor(sourceX);
+      const top = Math.floor(sourceY);
+      if (left >= 0 && top >= 0 && left < width - 1 && top < height - 1) {
+        out[o] = interpolateInside(source, width, left, top, sourceX - left, sourceY - top);
+      } else {
+        out[o] = sampleBilinear(source, height, width, sourceX, sourceY, fill);
+      }
     }
   }
+}
+
+/** Bilinear read whose four neighbours are all inside the image (the common case). */
+function interpolateInside(
+  source: Float32Array,
+  width: number,
+  left: number,
+  top: number,
+  fractionX: number,
+  fractionY: number,
+): number {
+  const index = top * width + left;
+  const upper = source[index] + fractionX * (source[index + 1] - source[index]);
+  const lowerIndex = index + width;
+  const lower = source[lowerIndex] + fractionX * (source[lowerIndex + 1] - source[lowerIndex]);
+  return upper + fractionY * (lower - upper);
 }
 
 /**
@@ -113,18 +143,29 @@ export function remapDisplacedInto(
   out: Float32Array,
   outOffset: number,
 ): void {
-  const sample = interpolation === 'nearest' ? sampleNearest : sampleBilinear;
   let i = 0;
+  if (interpolation === 'nearest') {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++, i++) {
+        const sourceX = x + displacementX[i];
+        const sourceY = y + displacementY[i];
+        out[outOffset + i] = sampleNearest(source, height, width, sourceX, sourceY, fill);
+      }
+    }
+    return;
+  }
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
-      out[outOffset + i] = sample(
-        source,
-        height,
-        width,
-        x + displacementX[i],
-        y + displacementY[i],
-        fill,
-      );
+      const sourceX = x + displacementX[i];
+      const sourceY = y + displacementY[i];
+      const left = Math.floor(sourceX);
+      const top = Math.floor(sourceY);
+      if (left >= 0 && top >= 0 && left < width - 1 && top < height - 1) {
+        const value = interpolateInside(source, width, left, top, sourceX - left, sourceY - top);
+        out[outOffset + i] = value;
+      } else {
+        out[outOffset + i] = sampleBilinear(source, height, width, sourceX, sourceY, fill);
+      }
     }
   }
 }
