@@ -1,19 +1,19 @@
+export {
+  assertFinite,
+  type BackwardOptions,
+  isGradEnabled,
+  noGrad,
+  setFiniteChecks,
+} from './autograd.js';
 export type * from './backend/backend.js';
 export {
-  type Activation,
-  type Backend,
-  type BackendKernels,
   backendNames,
   findBackend,
   getBackend,
   registerBackend,
-  type Storage,
   setBackend,
   windowOutputSize,
 } from './backend/backend.js';
-export type { WasmVariant } from './backend/wasm/feature-detect.js';
-export { initWasmBackend } from './backend/wasm/init-wasm-backend.js';
-export type { WasmBackendOptions } from './backend/wasm/wasm-backend.js';
 export {
   arange,
   type CreateOptions,
@@ -30,4 +30,48 @@ export {
 } from './creation.js';
 export { AxisError, DTypeError, NonFiniteError, ShapeError } from './errors.js';
 export { Generator, type GeneratorState } from './generator.js';
+export { type ConnectionTable, type Conv2dOptions, conv2d } from './ops/conv.js';
+export {
+  abs,
+  add,
+  addBiasActivation,
+  allClose,
+  div,
+  exp,
+  log,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  scaledTanh,
+  sigmoid,
+  sqrt,
+  square,
+  sub,
+  tanh,
+} from './ops/elementwise.js';
+export { gather, oneHot } from './ops/indexing.js';
+export { matmul } from './ops/matmul.js';
+export { avgPool2d, maxPool2d, sumPool2d } from './ops/pool.js';
+export { argmax, logSoftmax, max, mean, softmax, sum, sumTo } from './ops/reduce.js';
+export {
+  clone,
+  concat,
+  detach,
+  expand,
+  flatten,
+  index,
+  pad,
+  permute,
+  reshape,
+  slice,
+  squeeze,
+  stack,
+  toFloat32,
+  transpose,
+  unsqueeze,
+  view,
+} from './ops/shape.js';
 export { type DataOf, type DType, type GradNode, type NestedArray, Tensor } from './tensor.js';

@@ -1,9 +1,15 @@
 // The Tensor class: a shape, a dtype and a backend-owned storage, plus the autograd fields.
 // Ops live in src/ops/ (one file per family, forward and backward together); the methods here
 // are thin forwards to them so that `x.matmul(w).add(b).tanh()` reads left to right.
+import { type BackwardOptions, backward } from './autograd.js';
 import { getBackend, type Storage } from './backend/backend.js';
 import { DTypeError } from './errors.js';
 import { formatTensor } from './format.js';
+import * as elementwise from './ops/elementwise.js';
+import * as indexing from './ops/indexing.js';
+import { matmul } from './ops/matmul.js';
+import * as reduce from './ops/reduce.js';
+import * as shapeOps from './ops/shape.js';
 import { shapeSize } from './shape-utils.js';
 
 export type DType = 'float32' | 'int32';
@@ -143,6 +149,146 @@ export class Tensor<D extends DType = 'float32'> {
   /** NumPy-style text (large tensors summarised with `...`). */
   toString(): string {
     return formatTensor(this);
+  }
+
+  /**
+   * Back-propagates from this tensor: a one-element loss, or any tensor given `gradient` of
+   * its shape. Adds into `.grad` of every leaf that requires grad (and of non-leaves that
+   * called retainGrad()), then releases the graph unless `{ retainGraph: true }`.
+   */
+  backward(gradient?: Tensor, options?: BackwardOptions): void {
+    backward(this, gradient, options);
+  }
+
+  /** Same storage, no history (see `detach`). */
+  detach(): Tensor<D> {
+    return shapeOps.detach(this);
+  }
+
+  /** A copy with its own storage; gradients flow through. */
+  clone(): Tensor<D> {
+    return shapeOps.clone(this);
+  }
+
+  /** int32 values as float32 (a float32 tensor is returned as is). */
+  toFloat32(): Tensor {
+    return shapeOps.toFloat32(this);
+  }
+
+  // Layout (see src/ops/shape.ts).
+  reshape(shape: readonly number[]): Tensor<D> {
+    return shapeOps.reshape(this, shape);
+  }
+  view(shape: readonly number[]): Tensor<D> {
+    return shapeOps.reshape(this, shape);
+  }
+  flatten(startAxis = 0, endAxis = -1): Tensor<D> {
+    return shapeOps.flatten(this, startAxis, endAxis);
+  }
+  squeeze(axis?: number): Tensor<D> {
+    return shapeOps.squeeze(this, axis);
+  }
+  unsqueeze(axis: number): Tensor<D> {
+    return shapeOps.unsqueeze(this, axis);
+  }
+  permute(axes: readonly number[]): Tensor<D> {
+    return shapeOps.permute(this, axes);
+  }
+  transpose(axis0 = -2, axis1 = -1): Tensor<D> {
+    return shapeOps.transpose(this, axis0, axis1);
+  }
+  expand(this: Tensor, shape: readonly number[]): Tensor {
+    return shapeOps.expand(this, shape);
+  }
+  slice(start: number, end?: number, axis = 0): Tensor<D> {
+    return shapeOps.slice(this, start, end, axis);
+  }
+  index(i: number): Tensor<D> {
+    return shapeOps.index(this, i);
+  }
+  pad(widths: readonly (readonly [number, number])[], value = 0): Tensor<D> {
+    return shapeOps.pad(this, widths, value);
+  }
+
+  // Element-wise (see src/ops/elementwise.ts).
+  add(this: Tensor, other: Tensor | number): Tensor {
+    return elementwise.add(this, other);
+  }
+  sub(this: Tensor, other: Tensor | number): Tensor {
+    return elementwise.sub(this, other);
+  }
+  mul(this: Tensor, other: Tensor | number): Tensor {
+    return elementwise.mul(this, other);
+  }
+  div(this: Tensor, other: Tensor | number): Tensor {
+    return elementwise.div(this, other);
+  }
+  pow(this: Tensor, exponent: Tensor | number): Tensor {
+    return elementwise.pow(this, exponent);
+  }
+  maximum(this: Tensor, other: Tensor | number): Tensor {
+    return elementwise.maximum(this, other);
+  }
+  minimum(this: Tensor, other: Tensor | number): Tensor {
+    return elementwise.minimum(this, other);
+  }
+  neg(this: Tensor): Tensor {
+    return elementwise.neg(this);
+  }
+  exp(this: Tensor): Tensor {
+    return elementwise.exp(this);
+  }
+  log(this: Tensor): Tensor {
+    return elementwise.log(this);
+  }
+  sqrt(this: Tensor): Tensor {
+    return elementwise.sqrt(this);
+  }
+  abs(this: Tensor): Tensor {
+    return elementwise.abs(this);
+  }
+  square(this: Tensor): Tensor {
+    return elementwise.square(this);
+  }
+  tanh(this: Tensor): Tensor {
+    return elementwise.tanh(this);
+  }
+  sigmoid(this: Tensor): Tensor {
+    return elementwise.sigmoid(this);
+  }
+  relu(this: Tensor): Tensor {
+    return elementwise.relu(this);
+  }
+  scaledTanh(this: Tensor): Tensor {
+    return elementwise.scaledTanh(this);
+  }
+
+  // Reductions (see src/ops/reduce.ts).
+  sum(this: Tensor, axis?: number | readonly number[], keepDim = false): Tensor {
+    return reduce.sum(this, axis, keepDim);
+  }
+  mean(this: Tensor, axis?: number | readonly number[], keepDim = false): Tensor {
+    return reduce.mean(this, axis, keepDim);
+  }
+  max(this: Tensor, axis?: number, keepDim = false): Tensor {
+    return reduce.max(this, axis, keepDim);
+  }
+  argmax(this: Tensor, axis?: number, keepDim = false): Tensor<'int32'> {
+    return reduce.argmax(this, axis, keepDim);
+  }
+  logSoftmax(this: Tensor, axis = -1): Tensor {
+    return reduce.logSoftmax(this, axis);
+  }
+  softmax(this: Tensor, axis = -1): Tensor {
+    return reduce.softmax(this, axis);
+  }
+
+  // Products and indexing.
+  matmul(this: Tensor, other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+  gather(this: Tensor, axis: number, indices: Tensor<'int32'>): Tensor {
+    return indexing.gather(this, axis, indices);
   }
 
   /** @internal Allocates an uninitialised (zero-filled) tensor of this class. */
