@@ -15,6 +15,22 @@ export {
   samplesFromArrays,
 } from './data.js';
 export {
+  type EvaluateOptions,
+  type Evaluation,
+  evaluate,
+  type Misclassified,
+} from './evaluate.js';
+export {
+  type BatchAugment,
+  type BatchEnd,
+  type CurvatureEstimator,
+  type FitOptions,
+  type FitResult,
+  fit,
+  type MonitoredMetric,
+  NonFiniteLossError,
+} from './fit.js';
+export {
   ConfusionMatrix,
   type EpochMetrics,
   type PredictionRule,

@@ -1,0 +1,77 @@
+import type { Tensor } from '@lenet/tensor';
+import { describe, expect, it } from 'vitest';
+import { samplesFromArrays } from './data.js';
+import { evaluate } from './evaluate.js';
+import type { TrainableModel } from './model.js';
+
+// Six samples whose single feature is their index; the "model" answers from a fixed table.
+const SCORES = [
+  [0.9, 0.05, 0.05], // label 0 -> 0
+  [0.2, 0.7, 0.1], // label 0 -> 1 (wrong)
+  [0.1, 0.8, 0.1], // label 1 -> 1
+  [0.3, 0.6, 0.1], // label 1 -> 1
+  [0.5, 0.1, 0.4], // label 2 -> 0 (wrong)
+  [0.1, 0.2, 0.7], // label 2 -> 2
+];
+const data = samplesFromArrays(new Float32Array([0, 1, 2, 3, 4, 5]), [0, 0, 1, 1, 2, 2], [1], 3);
+
+function tableModel(sign = 1) {
+  const modes: boolean[] = [];
+  const model = {
+    training: true,
+    forward(input: Tensor): Tensor {
+      modes.push(model.training);
+      const rows = Array.from(input.data, (index) => SCORES[index].map((s) => sign * s));
+      return { shape: [rows.length, 3], data: new Float32Array(rows.flat()) } as unknown as Tensor;
+    },
+    train(mode = true) {
+      model.training = mode;
+    },
+    eval() {
+      model.training = false;
+    },
+  };
+  return { model: model as unknown as TrainableModel, modes };
+}
+
+describe('evaluate on a hand-made case', () => {
+  it('error, per-class error, confusion matrix and misclassified samples', () => {
+    const { model, modes } = tableModel();
+    const result = evaluate(model, data, { batchSize: 4 });
+    expect(result.count).toBe(6);
+    expect(result.errors).toBe(2);
+    expect(result.errorRate).toBeAllclose(100 / 3);
+    expect(result.confusion).toEqual([
+      [1, 1, 0],
+      [0, 2, 0],
+      [1, 0, 1],
+    ]);
+    expect(result.perClassError).toBeAllclose([50, 0, 50]);
+    expect(result.classCounts).toEqual([2, 2, 2]);
+    expect(
+      result.misclassified.map(({ index, label, predicted }) => [index, label, predicted]),
+    ).toEqual([
+      [1, 0, 1],
+      [4, 2, 0],
+    ]);
+    expect(result.misclassified[1].scores).toBeAllclose([0.5, 0.1, 0.4]);
+    // Two batches (4 + 2), in evaluation mode; training mode restored afterwards.
+    expect(modes).toEqual([false, false]);
+    expect(model.training).toBe(true);
+  });
+
+  it("'argmin' reads rows as penalties (RBF outputs)", () => {
+    const { model } = tableModel(-1);
+    const result = evaluate(model, data, { prediction: 'argmin', misclassified: false });
+    expect(result.errors).toBe(2);
+    expect(result.misclassified).toEqual([]);
+  });
+
+  it('names a wrongly shaped output', () => {
+    const model = {
+      ...tableModel().model,
+      forward: () => ({ shape: [6, 2], data: new Float32Array(12) }) as unknown as Tensor,
+    };
+    expect(() => evaluate(model, data)).toThrow(/output has shape \[6, 2\], expected \[6, 3\]/);
+  });
+});

@@ -1,0 +1,121 @@
+import { noGrad, type Tensor } from '@lenet/tensor';
+import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
+import { ConfusionMatrix, type PredictionRule, predictClass } from './metrics.js';
+import type { LossFunction, TrainableModel } from './model.js';
+
+export interface EvaluateOptions {
+  /** Samples per forward pass. Default 500. */
+  batchSize?: number;
+  /** How an output row names its class. Default 'argmax' (use 'argmin' for RBF penalties). */
+  prediction?: PredictionRule;
+  /** Also report the mean loss. */
+  loss?: LossFunction;
+  /** List the misclassified samples with their scores. Default true. */
+  misclassified?: boolean;
+}
+
+/** One misclassified sample: its index in the data set, true and predicted class, output row. */
+export interface Misclassified {
+  readonly index: number;
+  readonly label: number;
+  readonly predicted: number;
+  readonly scores: number[];
+}
+
+export interface Evaluation {
+  readonly count: number;
+  readonly errors: number;
+  /** Percent of samples misclassified. */
+  readonly errorRate: number;
+  /** Mean loss, when a loss was given. */
+  readonly loss?: number;
+  /** Percent misclassified within each true class. */
+  readonly perClassError: number[];
+  readonly classCounts: number[];
+  /** `confusion[label][predicted]` counts. */
+  readonly confusion: number[][];
+  /** In data-set order; empty when `misclassified: false`. */
+  readonly misclassified: Misclassified[];
+  readonly seconds: number;
+  readonly imagesPerSecond: number;
+}
+
+/**
+ * Classifies every sample of `data` in batches under `noGrad`, with the model in evaluation
+ * mode (its previous mode is restored afterwards).
+ */
+export function evaluate(
+  model: TrainableModel,
+  data: LabelledSamples,
+  options: EvaluateOptions = {},
+): Evaluation {
+  checkSamples(data, 'evaluate data');
+  const batchSize = Math.min(data.length, checkBatchSize(options.batchSize ?? 500));
+  const rule = options.prediction ?? 'argmax';
+  const classCount = data.classCount ?? 10;
+  const keepMisclassified = options.misclassified ?? true;
+  const confusion = new ConfusionMatrix(classCount);
+  const misclassified: Misclassified[] = [];
+  const assembler = new BatchAssembler(data, batchSize);
+  const wasTraining = model.training;
+  const started = performance.now();
+  let lossSum = 0;
+  model.eval();
+  try {
+    noGrad(() => {
+      for (let start = 0; start < data.length; start += batchSize) {
+        const count = Math.min(batchSize, data.length - start);
+        const batch = assembler.fill(null, start, count);
+        const output = model.forward(batch.images);
+        checkOutput(output, count, classCount);
+        if (options.loss) lossSum += options.loss(output, batch.labels).item() * count;
+        const scores = output.data;
+        const labels = batch.labels.data;
+        for (let i = 0; i < count; i++) {
+          const predicted = predictClass(scores, i * classCount, classCount, rule);
+          confusion.add(labels[i], predicted);
+          if (keepMisclassified && predicted !== labels[i]) {
+            misclassified.push({
+              index: start + i,
+              label: labels[i],
+              predicted,
+              scores: Array.from(scores.subarray(i * classCount, (i + 1) * classCount)),
+            });
+          }
+        }
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    count: data.length,
+    errors: confusion.errors,
+    errorRate: confusion.errorRate(),
+    ...(options.loss ? { loss: lossSum / data.length } : {}),
+    perClassError: confusion.perClassError(),
+    classCounts: confusion.classCounts(),
+    confusion: confusion.rows(),
+    misclassified,
+    seconds,
+    imagesPerSecond: data.length / seconds,
+  };
+}
+
+/** Throws unless `output` is [count, classCount]. */
+export function checkOutput(output: Tensor, count: number, classCount: number): void {
+  const shape = output.shape;
+  if (shape.length !== 2 || shape[0] !== count || shape[1] !== classCount) {
+    throw new RangeError(
+      `model output has shape [${shape.join(', ')}], expected [${count}, ${classCount}] (one score per class)`,
+    );
+  }
+}
+
+export function checkBatchSize(batchSize: number): number {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
+  }
+  return batchSize;
+}

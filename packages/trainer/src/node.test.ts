@@ -1,0 +1,120 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Tensor } from '@lenet/tensor';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NonFiniteLossError } from './fit.js';
+import type { LossFunction } from './model.js';
+import {
+  checkpointPath,
+  fileCheckpointStore,
+  fit,
+  loadCheckpointFile,
+  writeFileAtomic,
+} from './node.js';
+import { SGD } from './sgd.js';
+import { asModel, blobs, SoftmaxRegression } from './test-support/softmax-regression.js';
+
+let directory: string;
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'lenet-trainer-'));
+});
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('files', () => {
+  it('writeFileAtomic replaces the file and leaves no temporary behind', async () => {
+    const path = join(directory, 'a.bin');
+    await writeFileAtomic(path, new Uint8Array([1, 2, 3]));
+    await writeFileAtomic(path, new Uint8Array([4, 5]));
+    expect([...(await readFile(path))]).toEqual([4, 5]);
+    expect(await readdir(directory)).toEqual(['a.bin']);
+  });
+
+  it('a failed write leaves the old file and no temporary', async () => {
+    const path = join(directory, 'missing-dir', 'a.bin');
+    await expect(writeFileAtomic(path, new Uint8Array([1]))).rejects.toThrow(/ENOENT/);
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('loadCheckpointFile: a missing file is null only when allowed', async () => {
+    const path = join(directory, 'nope.safetensors');
+    expect(await loadCheckpointFile(path, { missingOk: true })).toBeNull();
+    await expect(loadCheckpointFile(path)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('fit with checkpointDir', () => {
+  const train = blobs(60, 1);
+  const test = blobs(30, 2);
+
+  it('writes last and best every pass, resumable from the directory', async () => {
+    const model = new SoftmaxRegression(1);
+    const result = await fit(asModel(model), {
+      train,
+      test,
+      monitor: 'testError',
+      loss: model.loss,
+      optimizer: new SGD(model.parameters(), { learningRate: 0.05 }),
+      epochs: 2,
+      batchSize: 4,
+      checkpointDir: directory,
+      extra: { command: 'test' },
+    });
+    expect((await readdir(directory)).sort()).toEqual([
+      'checkpoint-best.safetensors',
+      'checkpoint-last.safetensors',
+    ]);
+    const last = await fileCheckpointStore(directory).load('last');
+    expect(last?.epoch).toBe(2);
+    expect(last?.extra).toEqual({ command: 'test' });
+    expect(last?.history).toEqual(result.history);
+    expect(last?.model.get('weight')?.data).toEqual(model.weight.data);
+  });
+
+  it('a NaN loss leaves the last good checkpoint file byte for byte', async () => {
+    const model = new SoftmaxRegression(1);
+    let calls = 0;
+    const poisoned: LossFunction = (output, labels) => {
+      const loss = model.loss(output, labels);
+      calls++;
+      return calls === 15 + 3
+        ? ({ ...loss, item: () => Number.POSITIVE_INFINITY } as unknown as Tensor)
+        : loss;
+    };
+    const options = {
+      train,
+      loss: poisoned,
+      optimizer: new SGD(model.parameters(), { learningRate: 0.05 }),
+      epochs: 3,
+      batchSize: 4, // 15 batches per pass
+      checkpointDir: directory,
+    };
+    await expect(fit(asModel(model), options)).rejects.toThrow(
+      /loss became Infinity at pass 2, batch 3 of 15/,
+    );
+    const before = await readFile(checkpointPath(directory, 'last'));
+    expect((await loadCheckpointFile(checkpointPath(directory, 'last')))?.epoch).toBe(1);
+    // Resuming repeats the failure at the same place, and the file is still the same bytes.
+    calls = 15;
+    const error = await fit(asModel(model), { ...options, resume: true }).catch((e) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect(error.epoch).toBe(2);
+    expect(Buffer.compare(await readFile(checkpointPath(directory, 'last')), before)).toBe(0);
+  });
+
+  it('refuses checkpointDir together with checkpoints', () => {
+    const model = new SoftmaxRegression(1);
+    expect(() =>
+      fit(asModel(model), {
+        train,
+        loss: model.loss,
+        optimizer: new SGD(model.parameters(), { learningRate: 0.05 }),
+        epochs: 1,
+        checkpointDir: directory,
+        checkpoints: fileCheckpointStore(directory),
+      }),
+    ).toThrow(/checkpointDir or checkpoints, not both/);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Node-only helpers (file system): checkpoints in a directory, written atomically.
+ * The main entry `@lenet/trainer` stays free of Node APIs so it runs in a browser or a worker.
+ */
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type Checkpoint,
+  type CheckpointName,
+  type CheckpointStore,
+  decodeCheckpoint,
+  encodeCheckpoint,
+} from './checkpoint.js';
+import { type FitOptions, type FitResult, fit as fitInMemory } from './fit.js';
+import type { TrainableModel } from './model.js';
+
+let temporaryCounter = 0;
+
+/** Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${path}.tmp-${process.pid}-${temporaryCounter++}`;
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** The file a checkpoint `name` lives in under `directory`. */
+export function checkpointPath(directory: string, name: CheckpointName): string {
+  return join(directory, `checkpoint-${name}.safetensors`);
+}
+
+/** Checkpoints as `checkpoint-last.safetensors` and `checkpoint-best.safetensors` in `directory`. */
+export function fileCheckpointStore(directory: string): CheckpointStore {
+  return {
+    async save(name, checkpoint) {
+      await mkdir(directory, { recursive: true });
+      await writeFileAtomic(checkpointPath(directory, name), encodeCheckpoint(checkpoint));
+    },
+    async load(name) {
+      return loadCheckpointFile(checkpointPath(directory, name), { missingOk: true });
+    },
+  };
+}
+
+/** Reads one checkpoint file; a missing file is an error unless `missingOk` (then null). */
+export async function loadCheckpointFile(
+  path: string,
+  options: { missingOk?: boolean } = {},
+): Promise<Checkpoint | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && options.missingOk) return null;
+    throw error;
+  }
+  return decodeCheckpoint(bytes, path);
+}
+
+export interface NodeFitOptions extends FitOptions {
+  /** Keep `last` and `best` checkpoints in this directory (shorthand for `checkpoints`). */
+  checkpointDir?: string;
+}
+
+/** `fit` with `checkpointDir`: checkpoints go to files in that directory. */
+export function fit(model: TrainableModel, options: NodeFitOptions): Promise<FitResult> {
+  const { checkpointDir, ...rest } = options;
+  if (checkpointDir !== undefined && rest.checkpoints !== undefined) {
+    throw new TypeError('fit: give checkpointDir or checkpoints, not both');
+  }
+  return fitInMemory(model, {
+    ...rest,
+    checkpoints:
+      checkpointDir === undefined ? rest.checkpoints : fileCheckpointStore(checkpointDir),
+  });
+}
