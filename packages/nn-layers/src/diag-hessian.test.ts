@@ -1,0 +1,292 @@
+import { Generator, tensor } from '@lenet/tensor';
+import { describe, expect, it } from 'vitest';
+import { estimateDiagHessian } from './diag-hessian.js';
+import { Conv2d } from './layers/conv2d.js';
+import { Linear } from './layers/linear.js';
+import { RBFOutput } from './layers/rbf-output.js';
+import { Sequential } from './layers/sequential.js';
+import { Flatten } from './layers/shape-layers.js';
+import type { LossSpec } from './losses.js';
+import { lenet5 } from './models.js';
+import type { Module } from './module.js';
+import {
+  conv2d64,
+  gaussNewtonDiagonalFull,
+  jacobian,
+  linear64,
+  rbf64,
+  type Vector,
+} from './testing/float64-reference.js';
+import { randomInput } from './testing/helpers.js';
+
+function flatParameters(model: Module): Float64Array {
+  return Float64Array.from(model.parameters().flatMap((p) => Array.from(p.data)));
+}
+
+function flatten(arrays: Float32Array[]): Float64Array {
+  return Float64Array.from(arrays.flatMap((a) => Array.from(a)));
+}
+
+/**
+ * The exact Gauss-Newton diagonal diag(J^T H J) averaged over the samples, with J the
+ * float64 central-difference Jacobian of the network output (one sample) with respect to all
+ * parameters and H the loss's Hessian with respect to that output.
+ */
+function bruteForce(
+  forward: (x: Vector, p: Vector) => Vector,
+  inputs: Float32Array[],
+  parameters: Float64Array,
+  lossHessian: (output: Vector) => Float64Array[],
+): Float64Array {
+  const total = new Float64Array(parameters.length);
+  for (const input of inputs) {
+    const x = Float64Array.from(input);
+    const rows = jacobian((p) => forward(x, p), parameters);
+    const diagonal = gaussNewtonDiagonalFull(rows, lossHessian(forward(x, parameters)));
+    for (let k = 0; k < total.length; k++) total[k] += diagonal[k] / inputs.length;
+  }
+  return total;
+}
+
+const identity = (size: number, scale: number) =>
+  Array.from({ length: size }, (_, i) =>
+    Float64Array.from({ length: size }, (_, j) => (i === j ? scale : 0)),
+  );
+
+function samples(count: number, size: number, seed: number): Float32Array[] {
+  const generator = new Generator(seed);
+  return Array.from({ length: count }, () => generator.fillUniform(new Float32Array(size), -1, 1));
+}
+
+function estimate(
+  model: Module,
+  inputs: Float32Array[],
+  shape: number[],
+  labels: Int32Array | Float32Array,
+  loss: LossSpec,
+) {
+  const input = tensor(Float32Array.from(inputs.flatMap((x) => Array.from(x))), [
+    inputs.length,
+    ...shape,
+  ]);
+  const labelTensor =
+    labels instanceof Int32Array
+      ? tensor(labels, [labels.length])
+      : tensor(labels, [inputs.length, labels.length / inputs.length]);
+  return flatten(estimateDiagHessian(model, { input, labels: labelTensor }, loss));
+}
+
+describe('estimateDiagHessian equals the exact Gauss-Newton diagonal where the approximation is exact', () => {
+  it('two-layer chain (hidden width 1, two outputs) with mse', () => {
+    const generator = new Generator(1);
+    const model = new Sequential([
+      new Linear(3, 1, {
+        activation: 'tanh',
+        generator,
+        init: 'xavier-uniform',
+        biasInit: { constant: 0.2 },
+      }),
+      new Linear(1, 2, {
+        activation: 'scaledTanh',
+        generator,
+        init: 'xavier-uniform',
+        biasInit: { constant: -0.1 },
+      }),
+    ]);
+    const forward = (x: Vector, p: Vector) =>
+      linear64(
+        linear64(x, 1, p.subarray(0, 3), p.subarray(3, 4), 1, 'tanh'),
+        1,
+        p.subarray(4, 6),
+        p.subarray(6, 8),
+        2,
+        'scaledTanh',
+      );
+    const inputs = samples(3, 3, 2);
+    const expected = bruteForce(forward, inputs, flatParameters(model), () => identity(2, 2));
+    const actual = estimate(model, inputs, [3], new Float32Array(6), 'mse');
+    expect(actual).toBeAllclose(expected, { rtol: 1e-3, atol: 1e-6 });
+  });
+
+  it('convolution (shared kernel, one output position) into a linear layer with mse', () => {
+    const generator = new Generator(3);
+    const model = new Sequential([
+      new Conv2d(2, 1, 3, {
+        activation: 'scaledTanh',
+        generator,
+        init: 'xavier-uniform',
+        biasInit: { constant: 0.1 },
+      }),
+      new Flatten(),
+      new Linear(1, 3, { generator, init: 'xavier-uniform' }),
+    ]);
+    const geometry = {
+      batch: 1,
+      inChannels: 2,
+      height: 3,
+      width: 3,
+      outChannels: 1,
+      kernel: 3,
+      stride: 1,
+      padding: 0,
+    };
+    const forward = (x: Vector, p: Vector) =>
+      linear64(
+        conv2d64(x, p.subarray(0, 18), p.subarray(18, 19), geometry, 'scaledTanh'),
+        1,
+        p.subarray(19, 22),
+        p.subarray(22, 25),
+        3,
+      );
+    const inputs = samples(2, 18, 4);
+    const expected = bruteForce(forward, inputs, flatParameters(model), () => identity(3, 2));
+    expect(estimate(model, inputs, [2, 3, 3], new Float32Array(6), 'mse')).toBeAllclose(expected, {
+      rtol: 1e-3,
+      atol: 1e-6,
+    });
+  });
+
+  it('F6-like layer into the fixed RBF output with the eq. 8 criterion (d2E/dx^2 = 2)', () => {
+    const generator = new Generator(5);
+    const centers = Float32Array.from({ length: 3 * 6 }, (_, i) => ((i * 7) % 3 === 0 ? 1 : -1));
+    const model = new Sequential([
+      new Linear(4, 6, { activation: 'scaledTanh', generator, init: 'xavier-uniform' }),
+      new RBFOutput({ centers, classes: 3, features: 6 }),
+    ]);
+    const labels = Int32Array.from([2, 0]);
+    const inputs = samples(2, 4, 6);
+    // E = sum_j (x_j - w_label,j)^2: a squared residual r = x - w_label, H = 2I on r.
+    const parameters = flatParameters(model);
+    const total = new Float64Array(parameters.length);
+    inputs.forEach((input, n) => {
+      const residual = (p: Vector) => {
+        const x = linear64(
+          Float64Array.from(input),
+          1,
+          p.subarray(0, 24),
+          p.subarray(24, 30),
+          6,
+          'scaledTanh',
+        );
+        return x.map((v, j) => v - centers[labels[n] * 6 + j]);
+      };
+      const diagonal = gaussNewtonDiagonalFull(jacobian(residual, parameters), identity(6, 2));
+      diagonal.forEach((v, k) => {
+        total[k] += v / inputs.length;
+      });
+    });
+    expect(estimate(model, inputs, [4], labels, 'rbf-mse')).toBeAllclose(total, {
+      rtol: 1e-3,
+      atol: 1e-6,
+    });
+    // the float64 RBF reference agrees with the layer
+    expect(
+      rbf64(Float64Array.from(centers.subarray(0, 6)), 1, Float64Array.from(centers), 3)[0],
+    ).toBe(0);
+  });
+
+  it.each([
+    ['cross-entropy', (z: Vector) => softmaxHessian(z, 0)],
+    [
+      'rbf-map',
+      (y: Vector) =>
+        softmaxHessian(
+          y.map((v) => -v),
+          0.1,
+        ),
+    ],
+  ] as const)(
+    'single linear layer with %s: the full loss Hessian, off-diagonal terms included',
+    (loss, hessian) => {
+      const model = new Linear(3, 4, {
+        generator: new Generator(8),
+        init: 'xavier-uniform',
+        biasInit: { constant: 0.3 },
+      });
+      const forward = (x: Vector, p: Vector) =>
+        linear64(x, 1, p.subarray(0, 12), p.subarray(12), 4);
+      const inputs = samples(3, 3, 9);
+      const labels = Int32Array.from([1, 3, 0]);
+      const parameters = flatParameters(model);
+      const total = new Float64Array(parameters.length);
+      inputs.forEach((input) => {
+        const x = Float64Array.from(input);
+        const diagonal = gaussNewtonDiagonalFull(
+          jacobian((p) => forward(x, p), parameters),
+          hessian(forward(x, parameters)),
+        );
+        diagonal.forEach((v, k) => {
+          total[k] += v / inputs.length;
+        });
+      });
+      expect(estimate(model, inputs, [3], labels, loss)).toBeAllclose(total, {
+        rtol: 1e-3,
+        atol: 1e-6,
+      });
+    },
+  );
+});
+
+/** Hessian of log(e^-j + sum e^z) - z_label in z (j = 0: softmax cross-entropy): diag(p) - p p^T. */
+function softmaxHessian(z: Vector, rubbish: number): Float64Array[] {
+  const maximum = Math.max(...z);
+  const weights = z.map((v) => Math.exp(v - maximum));
+  const total = weights.reduce((a, b) => a + b, 0) + (rubbish ? Math.exp(-rubbish - maximum) : 0);
+  const p = weights.map((w) => w / total);
+  return Array.from(p, (pi, i) => Float64Array.from(p, (pl, l) => (i === l ? pi : 0) - pi * pl));
+}
+
+describe('estimateDiagHessian on LeNet-5', () => {
+  const model = lenet5({ seed: 1 });
+  const input = randomInput([4, 1, 32, 32], 2, -0.1, 1.175);
+  const labels = tensor(Int32Array.from([0, 7, 3, 9]), [4]);
+
+  it('gives a finite, non-negative estimate for every parameter, in parameters() order', () => {
+    const estimates = estimateDiagHessian(model, { input, labels }, 'rbf-map');
+    const parameters = model.parameters();
+    expect(estimates.map((e) => e.length)).toEqual(parameters.map((p) => p.size));
+    for (const values of estimates)
+      expect(values.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    // every connected weight of every layer gets a positive estimate
+    const named = new Map(model.namedParameters().map(([name], i) => [name, estimates[i]]));
+    for (const name of ['c1.weight', 's2.coefficient', 's4.bias', 'c5.weight', 'f6.bias']) {
+      expect(Math.max(...named.get(name)!)).toBeGreaterThan(0);
+    }
+    // C3's unconnected kernels get none: map 0 does not see S2 map 3
+    expect(
+      named
+        .get('c3.weight')!
+        .subarray(3 * 25, 4 * 25)
+        .every((v) => v === 0),
+    ).toBe(true);
+  });
+
+  it('averages per-pattern estimates: a batch of 4 equals the mean of 4 single-pattern runs', () => {
+    const together = flatten(estimateDiagHessian(model, { input, labels }, 'rbf-mse'));
+    const single = Array.from({ length: 4 }, (_, n) =>
+      flatten(
+        estimateDiagHessian(
+          model,
+          {
+            input: tensor(input.data.slice(n * 1024, (n + 1) * 1024), [1, 1, 32, 32]),
+            labels: tensor(labels.data.slice(n, n + 1), [1]),
+          },
+          'rbf-mse',
+        ),
+      ),
+    );
+    const mean = together.map((_, k) => single.reduce((sum, s) => sum + s[k], 0) / 4);
+    expect(together).toBeAllclose(mean, { rtol: 1e-4, atol: 1e-9 });
+  });
+
+  it('accepts several batches and refuses none', () => {
+    const half = (from: number) => ({
+      input: tensor(input.data.slice(from * 1024, (from + 2) * 1024), [2, 1, 32, 32]),
+      labels: tensor(labels.data.slice(from, from + 2), [2]),
+    });
+    const split = flatten(estimateDiagHessian(model, [half(0), half(2)], 'rbf-mse'));
+    const whole = flatten(estimateDiagHessian(model, { input, labels }, 'rbf-mse'));
+    expect(split).toBeAllclose(whole, { rtol: 1e-4, atol: 1e-9 });
+    expect(() => estimateDiagHessian(model, [], 'rbf-mse')).toThrow(/no samples/);
+  });
+});

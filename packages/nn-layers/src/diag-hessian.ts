@@ -1,0 +1,80 @@
+/**
+ * The Gauss-Newton diagonal-Hessian pass of LeCun et al. 1998 (section II-B eqs. 22-27 and
+ * appendix C), which the stochastic diagonal Levenberg-Marquardt optimizer (SDLM) uses to give
+ * every parameter its own step size eta / (mu + h_kk).
+ *
+ * For one pattern it starts from the loss's curvature with respect to the network output and
+ * walks the layers backward like back-propagation, but
+ * - through a weight w it carries w^2 instead of w (eq. 27), summing over every connection,
+ * - through an activation it multiplies by f'(a)^2 and drops the f''(a) * dE/dx term (eq. 27),
+ *   so no estimate is ever negative,
+ * - every parameter receives sum over its connections of d2E/da_i^2 * x_j^2 (eqs. 23, 25), with
+ *   x_j = 1 for biases,
+ * and off-diagonal terms are ignored everywhere (each layer treats the curvature of its output
+ * as diagonal). Estimates are averaged over the patterns given (eq. 24; the paper used 500).
+ */
+import { noGrad, type Tensor } from '@lenet/tensor';
+import { type LossSpec, lossCurvature } from './losses.js';
+import type { Module } from './module.js';
+
+/** One batch for the estimate: inputs and integer class labels (or float targets for mse). */
+export interface HessianBatch {
+  readonly input: Tensor;
+  readonly labels: Tensor<'int32'> | Tensor;
+}
+
+/**
+ * Averages the per-pattern Gauss-Newton estimates of d2E/dw^2 over every sample of `batches`
+ * (one batch or several) and returns one Float32Array per parameter, in `model.parameters()`
+ * order. Runs without autograd; does not touch `.grad`. The model's current mode is used
+ * (call `eval()` first if it has dropout).
+ */
+export function estimateDiagHessian(
+  model: Module,
+  batches: HessianBatch | Iterable<HessianBatch>,
+  loss: LossSpec,
+): Float32Array[] {
+  const parameters = model.parameters();
+  const sums = new Map<Tensor, Float32Array>(
+    parameters.map((parameter) => [parameter, new Float32Array(parameter.size)]),
+  );
+  const accumulate = (parameter: Tensor, values: Float32Array) => {
+    const sum = sums.get(parameter);
+    if (!sum) return; // a fixed tensor that is not a parameter (e.g. frozen RBF centres)
+    if (values.length !== sum.length) {
+      throw new RangeError(
+        `estimateDiagHessian: got ${values.length} values for a parameter of ${sum.length}`,
+      );
+    }
+    for (let i = 0; i < sum.length; i++) sum[i] += values[i];
+  };
+  let samples = 0;
+  const list = Symbol.iterator in batches ? batches : [batches];
+  noGrad(() => {
+    for (const { input, labels } of list as Iterable<HessianBatch>) {
+      const output = model.forward(input);
+      const { curvature, gradient } = lossCurvature(loss, output, labels);
+      model.diagHessianBackward({
+        input,
+        output,
+        outputCurvature: curvature,
+        outputGradient: gradient,
+        accumulate,
+      });
+      samples += input.shape[0];
+    }
+  });
+  if (samples === 0) throw new RangeError('estimateDiagHessian: got no samples');
+  return parameters.map((parameter) => {
+    const sum = sums.get(parameter)!;
+    for (let i = 0; i < sum.length; i++) sum[i] /= samples;
+    return sum;
+  });
+}
+
+/** Element-wise square into a new array (squared weights or inputs for the pass). */
+export function squared(values: Float32Array): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] * values[i];
+  return out;
+}

@@ -1,0 +1,225 @@
+/**
+ * 2-D convolution (cross-correlation) in NCHW with stride, zero padding, an optional
+ * connection table (LeNet-5's C3: output map o sees input map c only where table[o][c] = 1)
+ * and an optional fused activation. Weights of unconnected pairs exist in the weight tensor
+ * (so the kernel layout stays dense) but are zero, never trained and not counted as
+ * parameters by `parameterCount()`.
+ */
+import { conv2d, Generator, getBackend, type Tensor, windowOutputSize, zeros } from '@lenet/tensor';
+import { squared } from '../diag-hessian.js';
+import { type InitScheme, initialize } from '../init.js';
+import { type DiagHessianContext, Module } from '../module.js';
+import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
+import { checkPositiveInteger, defaultBiasInit } from './linear.js';
+
+export interface Conv2dOptions {
+  stride?: number | [number, number];
+  padding?: number | [number, number];
+  /** [outChannels][inChannels] of 0/1 (or booleans): which input maps each output map sees. */
+  connectionTable?: readonly (readonly (number | boolean)[])[];
+  bias?: boolean;
+  activation?: FusedActivation;
+  /** Default 'lecun98' with the fan-in of each output map (connected inputs x kernel area). */
+  init?: InitScheme;
+  biasInit?: InitScheme;
+  generator?: Generator;
+}
+
+export class Conv2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly activation: FusedActivation;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  /** Row-major [outChannels x inChannels] connection table, or null when dense. */
+  readonly connection: Uint8Array | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | [number, number],
+    options: Conv2dOptions = {},
+  ) {
+    super();
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(options.stride ?? 1);
+    this.padding = pair(options.padding ?? 0);
+    checkPositiveInteger('Conv2d', {
+      inChannels,
+      outChannels,
+      kernelHeight: this.kernelSize[0],
+      kernelWidth: this.kernelSize[1],
+      strideHeight: this.stride[0],
+      strideWidth: this.stride[1],
+    });
+    if (!this.padding.every((p) => Number.isInteger(p) && p >= 0)) {
+      throw new RangeError(`Conv2d: padding must be non-negative integers, got ${this.padding}`);
+    }
+    this.connection = options.connectionTable
+      ? connectionMask(options.connectionTable, outChannels, inChannels)
+      : null;
+    this.activation = options.activation ?? 'identity';
+    const generator = options.generator ?? new Generator(0);
+    const init = options.init ?? 'lecun98';
+    const [kernelHeight, kernelWidth] = this.kernelSize;
+    const area = kernelHeight * kernelWidth;
+    this.weight = this.registerParameter(
+      'weight',
+      zeros([outChannels, inChannels, kernelHeight, kernelWidth]),
+    );
+    const biasValues = new Float32Array(outChannels);
+    // Initialise map by map: in C3 the fan-in differs between maps (75, 100 or 150).
+    for (let o = 0; o < outChannels; o++) {
+      const connected = this.connectedInputs(o);
+      const fans = { fanIn: connected * area, fanOut: outChannels * area };
+      const kernels = this.weight.data.subarray(o * inChannels * area, (o + 1) * inChannels * area);
+      for (let c = 0; c < inChannels; c++) {
+        const kernel = kernels.subarray(c * area, (c + 1) * area);
+        if (this.isConnected(o, c)) initialize(kernel, init, fans, generator);
+      }
+      initialize(
+        biasValues.subarray(o, o + 1),
+        options.biasInit ?? defaultBiasInit(init),
+        fans,
+        generator,
+      );
+    }
+    this.bias = null;
+    if (options.bias ?? true) {
+      this.bias = this.registerParameter('bias', zeros([outChannels]));
+      this.bias.data.set(biasValues);
+    }
+  }
+
+  isConnected(outChannel: number, inChannel: number): boolean {
+    return this.connection?.[outChannel * this.inChannels + inChannel] !== 0;
+  }
+
+  /** Number of input maps output map `outChannel` sees. */
+  connectedInputs(outChannel: number): number {
+    let count = 0;
+    for (let c = 0; c < this.inChannels; c++) if (this.isConnected(outChannel, c)) count++;
+    return count;
+  }
+
+  /** Trainable values: connected kernels plus biases (C3: 1,516, not 2,416). */
+  override ownParameterCount(): number {
+    if (!this.connection) return super.ownParameterCount();
+    let connected = 0;
+    for (const flag of this.connection) if (flag) connected++;
+    const area = this.kernelSize[0] * this.kernelSize[1];
+    return connected * area + (this.bias ? this.outChannels : 0);
+  }
+
+  forward(input: Tensor): Tensor {
+    if (input.rank !== 4 || input.shape[1] !== this.inChannels) {
+      throw new RangeError(
+        `Conv2d: got input of shape [${input.shape.join(', ')}]; expected [batch, ${this.inChannels}, height, width]`,
+      );
+    }
+    const fused = this.activation !== 'identity';
+    const output = conv2d(input, this.weight, fused ? null : this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      connection: this.connection,
+    });
+    return fused ? applyBiasActivation(output, this.bias, this.activation) : output;
+  }
+
+  /** Kernel geometry for a given input shape. */
+  geometry(inputShape: readonly number[]) {
+    const [batch, , inHeight, inWidth] = inputShape;
+    const [kernelHeight, kernelWidth] = this.kernelSize;
+    const [strideHeight, strideWidth] = this.stride;
+    const [paddingHeight, paddingWidth] = this.padding;
+    return {
+      batch,
+      inChannels: this.inChannels,
+      inHeight,
+      inWidth,
+      outChannels: this.outChannels,
+      kernelHeight,
+      kernelWidth,
+      strideHeight,
+      strideWidth,
+      paddingHeight,
+      paddingWidth,
+      outHeight: windowOutputSize(inHeight, kernelHeight, strideHeight, paddingHeight),
+      outWidth: windowOutputSize(inWidth, kernelWidth, strideWidth, paddingWidth),
+      connection: this.connection,
+    };
+  }
+
+  override diagHessianBackward(context: DiagHessianContext): Float32Array {
+    const { input, output, outputCurvature, accumulate } = context;
+    const geometry = this.geometry(input.shape);
+    const { batch, outChannels, outHeight, outWidth } = geometry;
+    const biasCurvature = this.bias ? new Float32Array(outChannels) : null;
+    const curvature = activationCurvature(
+      this.activation,
+      output.data,
+      outputCurvature.slice(),
+      { outer: batch, channels: outChannels, inner: outHeight * outWidth },
+      biasCurvature,
+    );
+    const backend = getBackend();
+    // Squared weights backward (a transposed convolution), summing over every connection.
+    const inputCurvature = new Float32Array(input.size);
+    backend.conv2dBackwardInput({
+      ...geometry,
+      gradOutput: curvature,
+      weight: squared(this.weight.data),
+      gradInput: inputCurvature,
+    });
+    // Squared inputs for the shared weights: h(w) = sum over positions of d2E/da^2 * x^2.
+    const weightCurvature = new Float32Array(this.weight.size);
+    backend.conv2dBackwardWeight({
+      ...geometry,
+      input: squared(input.data),
+      gradOutput: curvature,
+      gradWeight: weightCurvature,
+      gradBias: null,
+    });
+    accumulate(this.weight, weightCurvature);
+    if (this.bias && biasCurvature) accumulate(this.bias, biasCurvature);
+    return inputCurvature;
+  }
+
+  protected override describe(): string {
+    const [kh, kw] = this.kernelSize;
+    const parts = [`${this.inChannels} -> ${this.outChannels}`, `kernel ${kh}x${kw}`];
+    if (this.stride[0] !== 1 || this.stride[1] !== 1) parts.push(`stride ${this.stride.join('x')}`);
+    if (this.padding[0] !== 0 || this.padding[1] !== 0)
+      parts.push(`padding ${this.padding.join('x')}`);
+    if (this.connection) parts.push('table');
+    if (this.activation !== 'identity') parts.push(this.activation);
+    return parts.join(', ');
+  }
+}
+
+export function pair(value: number | readonly [number, number]): [number, number] {
+  return typeof value === 'number' ? [value, value] : [value[0], value[1]];
+}
+
+function connectionMask(
+  table: readonly (readonly (number | boolean)[])[],
+  outChannels: number,
+  inChannels: number,
+): Uint8Array {
+  if (table.length !== outChannels || table.some((row) => row.length !== inChannels)) {
+    throw new RangeError(
+      `Conv2d: connectionTable must be [outChannels=${outChannels}][inChannels=${inChannels}]`,
+    );
+  }
+  const mask = new Uint8Array(outChannels * inChannels);
+  table.forEach((row, o) => {
+    row.forEach((flag, c) => {
+      mask[o * inChannels + c] = flag ? 1 : 0;
+    });
+  });
+  table.forEach((row, o) => {
+    if (!row.some(Boolean)) throw new RangeError(`Conv2d: output map ${o} has no connected input`);
+  });
+  return mask;
+}

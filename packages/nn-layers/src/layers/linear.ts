@@ -1,0 +1,131 @@
+/**
+ * Fully connected layer y = f(x W^T + b), W [out, in], with an optional fused activation f
+ * (bias and activation run as one kernel; the paper's F6 is `Linear(120, 84, { activation:
+ * 'scaledTanh' })`).
+ */
+import { Generator, getBackend, matmul, type Tensor, transpose, zeros } from '@lenet/tensor';
+import { squared } from '../diag-hessian.js';
+import { type InitScheme, initialize } from '../init.js';
+import { type DiagHessianContext, Module } from '../module.js';
+import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
+
+export interface LinearOptions {
+  /** Learn a bias (default true). */
+  bias?: boolean;
+  /** Activation fused with the bias (default 'identity'). */
+  activation?: FusedActivation;
+  /** Weight initializer (default 'lecun98', the paper's uniform +-2.4/fanIn). */
+  init?: InitScheme;
+  /** Bias initializer (default: the weight's scheme for 'lecun98', zeros otherwise). */
+  biasInit?: InitScheme;
+  /** Seeded generator for the initial values (default: a new Generator(0)). */
+  generator?: Generator;
+}
+
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly activation: FusedActivation;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    checkPositiveInteger('Linear', { inFeatures, outFeatures });
+    const generator = options.generator ?? new Generator(0);
+    const init = options.init ?? 'lecun98';
+    const fans = { fanIn: inFeatures, fanOut: outFeatures };
+    this.activation = options.activation ?? 'identity';
+    this.weight = this.registerParameter('weight', zeros([outFeatures, inFeatures]));
+    initialize(this.weight.data, init, fans, generator);
+    this.bias = null;
+    if (options.bias ?? true) {
+      this.bias = this.registerParameter('bias', zeros([outFeatures]));
+      initialize(this.bias.data, options.biasInit ?? defaultBiasInit(init), fans, generator);
+    }
+  }
+
+  forward(input: Tensor): Tensor {
+    if (input.rank !== 2 || input.shape[1] !== this.inFeatures) {
+      throw new RangeError(
+        `Linear: got input of shape [${input.shape.join(', ')}]; expected [batch, ${this.inFeatures}]`,
+      );
+    }
+    const product = matmul(input, transpose(this.weight));
+    return applyBiasActivation(product, this.bias, this.activation);
+  }
+
+  override diagHessianBackward(context: DiagHessianContext): Float32Array {
+    const { input, output, outputCurvature, accumulate } = context;
+    const batch = input.shape[0];
+    const { inFeatures, outFeatures } = this;
+    const biasCurvature = this.bias ? new Float32Array(outFeatures) : null;
+    const curvature = activationCurvature(
+      this.activation,
+      output.data,
+      outputCurvature.slice(),
+      { outer: batch, channels: outFeatures, inner: 1 },
+      biasCurvature,
+    );
+    const backend = getBackend();
+    const common = { batch: 1, alpha: 1, beta: 0, aOffset: 0, bOffset: 0, cOffset: 0 };
+    const strides = { aBatchStride: 0, bBatchStride: 0, cBatchStride: 0 };
+    // d2E/dx^2 [batch, in] = curvature [batch, out] @ W^2 [out, in]
+    const inputCurvature = new Float32Array(batch * inFeatures);
+    backend.gemm({
+      ...common,
+      ...strides,
+      m: batch,
+      n: inFeatures,
+      k: outFeatures,
+      transA: false,
+      transB: false,
+      a: curvature,
+      lda: outFeatures,
+      b: squared(this.weight.data),
+      ldb: inFeatures,
+      c: inputCurvature,
+      ldc: inFeatures,
+    });
+    // h(W) [out, in] = curvature^T [out, batch] @ x^2 [batch, in]
+    const weightCurvature = new Float32Array(outFeatures * inFeatures);
+    backend.gemm({
+      ...common,
+      ...strides,
+      m: outFeatures,
+      n: inFeatures,
+      k: batch,
+      transA: true,
+      transB: false,
+      a: curvature,
+      lda: outFeatures,
+      b: squared(input.data),
+      ldb: inFeatures,
+      c: weightCurvature,
+      ldc: inFeatures,
+    });
+    accumulate(this.weight, weightCurvature);
+    if (this.bias && biasCurvature) accumulate(this.bias, biasCurvature);
+    return inputCurvature;
+  }
+
+  protected override describe(): string {
+    const activation = this.activation === 'identity' ? '' : `, ${this.activation}`;
+    return `${this.inFeatures} -> ${this.outFeatures}${this.bias ? '' : ', no bias'}${activation}`;
+  }
+}
+
+/** The paper's rule covers every weight, biases included; modern schemes start biases at 0. */
+export function defaultBiasInit(init: InitScheme): InitScheme {
+  return init === 'lecun98' ? 'lecun98' : 'zeros';
+}
+
+export function checkPositiveInteger(layer: string, values: Record<string, number>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new RangeError(`${layer}: ${name} must be a positive integer, got ${value}`);
+    }
+  }
+}

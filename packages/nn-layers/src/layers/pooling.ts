@@ -1,0 +1,260 @@
+/**
+ * Pooling layers: the paper's trainable sub-sampling (`Subsampling`, LeNet-5's S2 and S4) and
+ * the parameter-free `AvgPool2d` and `MaxPool2d`. Windows are non-overlapping by default
+ * (stride = kernel size), no padding.
+ */
+import {
+  avgPool2d,
+  Generator,
+  getBackend,
+  maxPool2d,
+  mul,
+  type PoolMode,
+  reshape,
+  sumPool2d,
+  type Tensor,
+  windowOutputSize,
+  zeros,
+} from '@lenet/tensor';
+import { type InitScheme, initialize } from '../init.js';
+import { type DiagHessianContext, Module } from '../module.js';
+import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
+import { pair } from './conv2d.js';
+import { checkPositiveInteger, defaultBiasInit } from './linear.js';
+
+export interface PoolOptions {
+  /** Default: the kernel size (non-overlapping windows). */
+  stride?: number | [number, number];
+}
+
+function poolGeometry(
+  mode: PoolMode,
+  shape: readonly number[],
+  kernel: [number, number],
+  stride: [number, number],
+) {
+  const [batch, channels, inHeight, inWidth] = shape;
+  return {
+    mode,
+    planes: batch * channels,
+    inHeight,
+    inWidth,
+    kernelHeight: kernel[0],
+    kernelWidth: kernel[1],
+    strideHeight: stride[0],
+    strideWidth: stride[1],
+    outHeight: windowOutputSize(inHeight, kernel[0], stride[0]),
+    outWidth: windowOutputSize(inWidth, kernel[1], stride[1]),
+  };
+}
+
+function checkInput(layer: string, input: Tensor, channels?: number): void {
+  if (input.rank !== 4 || (channels !== undefined && input.shape[1] !== channels)) {
+    throw new RangeError(
+      `${layer}: got input of shape [${input.shape.join(', ')}]; expected [batch, ${channels ?? 'channels'}, height, width]`,
+    );
+  }
+}
+
+abstract class ParameterFreePool extends Module {
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  protected abstract readonly mode: PoolMode;
+
+  constructor(kernelSize: number | [number, number], options: PoolOptions = {}) {
+    super();
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(options.stride ?? kernelSize);
+    checkPositiveInteger(this.constructor.name, {
+      kernelHeight: this.kernelSize[0],
+      kernelWidth: this.kernelSize[1],
+      strideHeight: this.stride[0],
+      strideWidth: this.stride[1],
+    });
+  }
+
+  override diagHessianBackward({ input, outputCurvature }: DiagHessianContext): Float32Array {
+    const geometry = poolGeometry(this.mode, input.shape, this.kernelSize, this.stride);
+    const backend = getBackend();
+    let argmax: Int32Array | null = null;
+    if (this.mode === 'max') {
+      // Recompute which input won each window (the Jacobian entries are 0 or 1).
+      argmax = new Int32Array(outputCurvature.length);
+      backend.pool2dForward({
+        ...geometry,
+        input: input.data,
+        output: new Float32Array(outputCurvature.length),
+        argmax,
+      });
+    }
+    const inputCurvature = new Float32Array(input.size);
+    backend.pool2dBackward({
+      ...geometry,
+      gradOutput: outputCurvature,
+      gradInput: inputCurvature,
+      argmax,
+    });
+    if (this.mode === 'avg') {
+      // The average's Jacobian entries are 1/k; the backward kernel applied them once.
+      const scale = 1 / (this.kernelSize[0] * this.kernelSize[1]);
+      for (let i = 0; i < inputCurvature.length; i++) inputCurvature[i] *= scale;
+    }
+    return inputCurvature;
+  }
+
+  protected override describe(): string {
+    const [kh, kw] = this.kernelSize;
+    const stride =
+      this.stride[0] === kh && this.stride[1] === kw ? '' : `, stride ${this.stride.join('x')}`;
+    return `${kh}x${kw}${stride}`;
+  }
+}
+
+export class AvgPool2d extends ParameterFreePool {
+  protected readonly mode = 'avg';
+
+  forward(input: Tensor): Tensor {
+    checkInput('AvgPool2d', input);
+    return avgPool2d(input, this.kernelSize, this.stride);
+  }
+}
+
+export class MaxPool2d extends ParameterFreePool {
+  protected readonly mode = 'max';
+
+  forward(input: Tensor): Tensor {
+    checkInput('MaxPool2d', input);
+    return maxPool2d(input, this.kernelSize, this.stride);
+  }
+}
+
+export interface SubsamplingOptions {
+  /** Window size (default 2, as in the paper). */
+  kernelSize?: number;
+  /**
+   * Output maps per input map (default 1). LeNet-4's S2 has 8 maps "connected in pairs" to
+   * the 4 C1 maps: multiplier 2, output map k sub-samples input map floor(k / 2).
+   */
+  multiplier?: number;
+  activation?: FusedActivation;
+  /** Default 'lecun98' with fan-in = window area: coefficients and biases in +-0.6 for 2x2. */
+  init?: InitScheme;
+  biasInit?: InitScheme;
+  generator?: Generator;
+}
+
+/**
+ * The paper's sub-sampling layer (P98 section II-B, S2 and S4): each output unit sums a
+ * non-overlapping k x k window of one input map, multiplies the sum by one trainable
+ * coefficient per map, adds one trainable bias per map and applies the activation:
+ * y = f(coefficient[m] * sum(window) + bias[m]). Two parameters per output map.
+ */
+export class Subsampling extends Module {
+  readonly coefficient: Tensor;
+  readonly bias: Tensor;
+  readonly activation: FusedActivation;
+  readonly kernelSize: number;
+  readonly multiplier: number;
+  readonly outChannels: number;
+
+  constructor(
+    readonly channels: number,
+    options: SubsamplingOptions = {},
+  ) {
+    super();
+    this.kernelSize = options.kernelSize ?? 2;
+    this.multiplier = options.multiplier ?? 1;
+    checkPositiveInteger('Subsampling', {
+      channels,
+      kernelSize: this.kernelSize,
+      multiplier: this.multiplier,
+    });
+    this.outChannels = channels * this.multiplier;
+    this.activation = options.activation ?? 'identity';
+    const generator = options.generator ?? new Generator(0);
+    const init = options.init ?? 'lecun98';
+    const fans = { fanIn: this.kernelSize * this.kernelSize, fanOut: this.multiplier };
+    this.coefficient = this.registerParameter('coefficient', zeros([this.outChannels]));
+    this.bias = this.registerParameter('bias', zeros([this.outChannels]));
+    initialize(this.coefficient.data, init, fans, generator);
+    initialize(this.bias.data, options.biasInit ?? defaultBiasInit(init), fans, generator);
+  }
+
+  forward(input: Tensor): Tensor {
+    checkInput('Subsampling', input, this.channels);
+    const k = this.kernelSize;
+    const sums = sumPool2d(input, k, k);
+    const [batch, channels, height, width] = sums.shape;
+    const scaled =
+      this.multiplier === 1
+        ? mul(sums, reshape(this.coefficient, [1, channels, 1, 1]))
+        : reshape(
+            mul(
+              reshape(sums, [batch, channels, 1, height * width]),
+              reshape(this.coefficient, [1, channels, this.multiplier, 1]),
+            ),
+            [batch, this.outChannels, height, width],
+          );
+    return applyBiasActivation(scaled, this.bias, this.activation);
+  }
+
+  override diagHessianBackward(context: DiagHessianContext): Float32Array {
+    const { input, output, outputCurvature, accumulate } = context;
+    const k = this.kernelSize;
+    const geometry = poolGeometry('sum', input.shape, [k, k], [k, k]);
+    const [batch, channels] = input.shape;
+    const { multiplier, outChannels } = this;
+    const inner = geometry.outHeight * geometry.outWidth;
+    const biasCurvature = new Float32Array(outChannels);
+    const curvature = activationCurvature(
+      this.activation,
+      output.data,
+      outputCurvature.slice(),
+      { outer: batch, channels: outChannels, inner },
+      biasCurvature,
+    );
+    const backend = getBackend();
+    const sums = new Float32Array(batch * channels * inner);
+    backend.pool2dForward({ ...geometry, input: input.data, output: sums, argmax: null });
+    // The coefficient is one connection carrying the window's sum: h = sum d2E/da^2 * sum^2.
+    // Back through it with coefficient^2, adding the maps that share an input map.
+    const coefficientCurvature = new Float32Array(outChannels);
+    const sumCurvature = new Float32Array(sums.length);
+    const coefficient = this.coefficient.data;
+    for (let n = 0; n < batch; n++) {
+      for (let m = 0; m < outChannels; m++) {
+        const c = Math.floor(m / multiplier);
+        const from = (n * outChannels + m) * inner;
+        const to = (n * channels + c) * inner;
+        const squaredCoefficient = coefficient[m] * coefficient[m];
+        let total = 0;
+        for (let i = 0; i < inner; i++) {
+          const sum = sums[to + i];
+          total += curvature[from + i] * sum * sum;
+          sumCurvature[to + i] += squaredCoefficient * curvature[from + i];
+        }
+        coefficientCurvature[m] += total;
+      }
+    }
+    accumulate(this.coefficient, coefficientCurvature);
+    accumulate(this.bias, biasCurvature);
+    // Each input enters its window's sum with weight 1: pass the curvature straight back.
+    const inputCurvature = new Float32Array(input.size);
+    backend.pool2dBackward({
+      ...geometry,
+      gradOutput: sumCurvature,
+      gradInput: inputCurvature,
+      argmax: null,
+    });
+    return inputCurvature;
+  }
+
+  protected override describe(): string {
+    const activation = this.activation === 'identity' ? '' : `, ${this.activation}`;
+    const maps =
+      this.multiplier === 1
+        ? `${this.channels} maps`
+        : `${this.channels} -> ${this.outChannels} maps`;
+    return `${maps}, ${this.kernelSize}x${this.kernelSize} sum${activation}`;
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * Losses. Each returns the mean over the batch by default (`reduction: 'sum'` for the sum);
+ * per sample:
+ * - `crossEntropy(logits, labels)`: -log softmax(logits)[label] (stable log-softmax),
+ * - `nllLoss(logProbabilities, labels)`: -logProbabilities[label],
+ * - `mse(prediction, target)`: sum over features of (prediction - target)^2 (the per-pattern
+ *   squared error, like the paper's criteria; divide by the feature count for PyTorch's
+ *   element-wise mean),
+ * - `rbfMseLoss(penalties, labels)`: the paper's eq. 8, the correct class's RBF penalty,
+ * - `rbfMapLoss(penalties, labels, { j })`: the paper's eq. 9 (MAP / discriminative),
+ *   y_label + log(e^-j + sum_i e^-y_i).
+ *
+ * `lossCurvature` gives, per pattern, the loss's second derivatives with respect to its input
+ * (the start of the Gauss-Newton pass in `diag-hessian.ts`) and its gradient.
+ */
+import {
+  add,
+  exp,
+  log,
+  logSoftmax,
+  mean,
+  mul,
+  neg,
+  noGrad,
+  oneHot,
+  reshape,
+  square,
+  sub,
+  sum,
+  type Tensor,
+  tensor,
+} from '@lenet/tensor';
+
+export type Reduction = 'mean' | 'sum';
+
+export interface LossOptions {
+  reduction?: Reduction;
+}
+
+/**
+ * Default j of the MAP criterion. The paper gives no value. 0.1 is the value used by the
+ * public re-implementations we found, and it is conservative: while every penalty is far above
+ * j the criterion behaves like eq. 8 (only the correct class is pulled down), and a wrong class
+ * is pushed up only once its penalty comes within a few units of j, which bounds the push on
+ * penalties that are already large as the paper intends. Distinct codes differ in >= 16 of 84
+ * positions, so a wrong class sits at >= 64 when F6 reproduces the right code.
+ */
+export const DEFAULT_RBF_MAP_J = 0.1;
+
+export type LossName = 'cross-entropy' | 'nll' | 'mse' | 'rbf-mse' | 'rbf-map';
+export const LOSS_NAMES: readonly LossName[] = [
+  'cross-entropy',
+  'nll',
+  'mse',
+  'rbf-mse',
+  'rbf-map',
+];
+
+/** A loss by name, with the MAP constant when it matters. */
+export type LossSpec = LossName | { readonly name: LossName; readonly j?: number };
+
+function reduce(perSample: Tensor, options: LossOptions | undefined, op: string): Tensor {
+  const reduction = options?.reduction ?? 'mean';
+  if (reduction === 'mean') return mean(perSample);
+  if (reduction === 'sum') return sum(perSample);
+  throw new RangeError(
+    `${op}: reduction must be 'mean' or 'sum', got ${JSON.stringify(reduction)}`,
+  );
+}
+
+function checkLabels(op: string, input: Tensor, labels: Tensor<'int32'>): void {
+  if (input.rank !== 2) {
+    throw new RangeError(
+      `${op}: got input of shape [${input.shape.join(', ')}]; expected [batch, classes]`,
+    );
+  }
+  if (labels.dtype !== 'int32' || labels.rank !== 1 || labels.shape[0] !== input.shape[0]) {
+    throw new RangeError(
+      `${op}: labels must be int32 of shape [${input.shape[0]}], got ${labels.dtype} [${labels.shape.join(', ')}]`,
+    );
+  }
+  const classes = input.shape[1];
+  for (const label of labels.data) {
+    if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      throw new RangeError(`${op}: label ${label} is outside [0, ${classes})`);
+    }
+  }
+}
+
+/** input[n, labels[n]] as a [batch] tensor. */
+function pick(input: Tensor, labels: Tensor<'int32'>): Tensor {
+  return sum(mul(input, oneHot(labels, input.shape[1])), 1);
+}
+
+export function nllLoss(
+  logProbabilities: Tensor,
+  labels: Tensor<'int32'>,
+  options?: LossOptions,
+): Tensor {
+  checkLabels('nllLoss', logProbabilities, labels);
+  return reduce(neg(pick(logProbabilities, labels)), options, 'nllLoss');
+}
+
+export function crossEntropy(
+  logits: Tensor,
+  labels: Tensor<'int32'>,
+  options?: LossOptions,
+): Tensor {
+  checkLabels('crossEntropy', logits, labels);
+  return reduce(neg(pick(logSoftmax(logits, -1), labels)), options, 'crossEntropy');
+}
+
+export function mse(prediction: Tensor, target: Tensor, options?: LossOptions): Tensor {
+  if (
+    prediction.shape.length !== target.shape.length ||
+    prediction.shape.some((d, i) => d !== target.shape[i])
+  ) {
+    throw new RangeError(
+      `mse: prediction [${prediction.shape.join(', ')}] and target [${target.shape.join(', ')}] must have the same shape`,
+    );
+  }
+  const batch = prediction.shape[0] ?? 1;
+  const squares = square(sub(prediction, target));
+  const perSample = sum(reshape(squares, [batch, prediction.size / Math.max(batch, 1)]), 1);
+  return reduce(perSample, options, 'mse');
+}
+
+/** The paper's eq. 8: the correct class's penalty, averaged over the batch. */
+export function rbfMseLoss(
+  penalties: Tensor,
+  labels: Tensor<'int32'>,
+  options?: LossOptions,
+): Tensor {
+  checkLabels('rbfMseLoss', penalties, labels);
+  return reduce(pick(penalties, labels), options, 'rbfMseLoss');
+}
+
+/**
+ * The paper's eq. 9: y_label + log(e^-j + sum_i e^-y_i). Computed stably by shifting by
+ * m = min(j, min_i y_i) per sample: log(...) = -m + log(e^-(j-m) + sum_i e^-(y_i-m)).
+ */
+export function rbfMapLoss(
+  penalties: Tensor,
+  labels: Tensor<'int32'>,
+  options: LossOptions & { j?: number } = {},
+): Tensor {
+  checkLabels('rbfMapLoss', penalties, labels);
+  const j = options.j ?? DEFAULT_RBF_MAP_J;
+  if (!Number.isFinite(j)) throw new RangeError(`rbfMapLoss: j must be finite, got ${j}`);
+  const [batch, classes] = penalties.shape;
+  const values = penalties.data;
+  const shift = new Float32Array(batch);
+  const rubbish = new Float32Array(batch);
+  for (let n = 0; n < batch; n++) {
+    let minimum = j;
+    for (let i = 0; i < classes; i++) minimum = Math.min(minimum, values[n * classes + i]);
+    shift[n] = minimum;
+    rubbish[n] = Math.exp(-(j - minimum));
+  }
+  const shiftTensor = tensor(shift, [batch, 1]);
+  const sumExp = sum(exp(neg(sub(penalties, shiftTensor))), 1);
+  const logTerm = sub(log(add(sumExp, tensor(rubbish, [batch]))), tensor(shift, [batch]));
+  return reduce(add(pick(penalties, labels), logTerm), options, 'rbfMapLoss');
+}
+
+function specName(spec: LossSpec): LossName {
+  const name = typeof spec === 'string' ? spec : spec?.name;
+  if (!LOSS_NAMES.includes(name)) {
+    throw new RangeError(
+      `unknown loss ${JSON.stringify(name)}; expected one of ${LOSS_NAMES.join(', ')}`,
+    );
+  }
+  return name;
+}
+
+/** The loss named by `spec` on a model output (labels int32, or a float target for 'mse'). */
+export function computeLoss(
+  spec: LossSpec,
+  output: Tensor,
+  labels: Tensor<'int32'> | Tensor,
+  options?: LossOptions,
+): Tensor {
+  const name = specName(spec);
+  const int32Labels = labels as Tensor<'int32'>;
+  switch (name) {
+    case 'cross-entropy':
+      return crossEntropy(output, int32Labels, options);
+    case 'nll':
+      return nllLoss(output, int32Labels, options);
+    case 'mse':
+      return mse(output, labels as Tensor, options);
+    case 'rbf-mse':
+      return rbfMseLoss(output, int32Labels, options);
+    case 'rbf-map':
+      return rbfMapLoss(output, int32Labels, {
+        ...options,
+        j: typeof spec === 'object' ? spec.j : undefined,
+      });
+  }
+}
+
+/**
+ * Per pattern (not divided by the batch size): d2E/d(input)^2 (Gauss-Newton, never negative;
+ * the exact diagonal for these losses) and dE/d(input), both laid out like `output`.
+ */
+export function lossCurvature(
+  spec: LossSpec,
+  output: Tensor,
+  labels: Tensor<'int32'> | Tensor,
+): { curvature: Float32Array; gradient: Float32Array } {
+  const name = specName(spec);
+  const curvature = new Float32Array(output.size);
+  const gradient = new Float32Array(output.size);
+  const values = output.data;
+  if (name === 'mse') {
+    const target = (labels as Tensor).data;
+    if (target.length !== values.length) {
+      throw new RangeError(
+        `lossCurvature(mse): target has ${target.length} values, output ${values.length}`,
+      );
+    }
+    for (let i = 0; i < values.length; i++) {
+      curvature[i] = 2;
+      gradient[i] = 2 * (values[i] - target[i]);
+    }
+    return { curvature, gradient };
+  }
+  const int32Labels = labels as Tensor<'int32'>;
+  checkLabels(`lossCurvature(${name})`, output, int32Labels);
+  const [batch, classes] = output.shape;
+  const label = int32Labels.data;
+  const j = typeof spec === 'object' && spec.j !== undefined ? spec.j : DEFAULT_RBF_MAP_J;
+  for (let n = 0; n < batch; n++) {
+    const row = n * classes;
+    const target = row + label[n];
+    if (name === 'nll') {
+      gradient[target] = -1; // linear in its input: zero curvature
+      continue;
+    }
+    if (name === 'rbf-mse') {
+      gradient[target] = 1; // linear in the penalties: the RBF layer supplies the curvature
+      continue;
+    }
+    // cross-entropy: p = softmax(z); rbf-map: q = e^-y / (e^-j + sum e^-y), over "logits" -y.
+    const sign = name === 'cross-entropy' ? 1 : -1;
+    let maximum = name === 'rbf-map' ? -j : Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < classes; i++) maximum = Math.max(maximum, sign * values[row + i]);
+    let total = name === 'rbf-map' ? Math.exp(-j - maximum) : 0;
+    for (let i = 0; i < classes; i++) total += Math.exp(sign * values[row + i] - maximum);
+    for (let i = 0; i < classes; i++) {
+      const p = Math.exp(sign * values[row + i] - maximum) / total;
+      curvature[row + i] = p * (1 - p);
+      // d/dz_i of -log p_label = p_i - [i = label]; for y = -z the sign flips.
+      gradient[row + i] = sign * (p - (row + i === target ? 1 : 0));
+    }
+  }
+  return { curvature, gradient };
+}
+
+/** Evaluates a loss without recording autograd (for metrics). */
+export function lossValue(
+  spec: LossSpec,
+  output: Tensor,
+  labels: Tensor<'int32'> | Tensor,
+): number {
+  return noGrad(() => computeLoss(spec, output, labels)).item();
+}
