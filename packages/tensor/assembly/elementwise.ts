@@ -55,7 +55,7 @@ const SCALED_TANH_S: f32 = <f32>(2.0 / 3.0);
     case TANH: return tanhVector(x);
     case SIGMOID: {
       // 1 / (1 + exp(-x)) with the exponent clamped so it cannot overflow.
-      const e = expVector(f32x4.min(f32x4.neg(x), f32x4.splat(80)));
+      const e = expVector(f32x4.pmin(f32x4.neg(x), f32x4.splat(80)));
       return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
     }
     case RELU: return v128.and(x, f32x4.gt(x, f32x4.splat(0)));

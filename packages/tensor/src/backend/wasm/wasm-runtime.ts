@@ -22,11 +22,24 @@ export class WasmRuntime {
   readonly variant: WasmVariant;
   #scratchPointer = 0;
   #scratchBytes = 0;
+  /**
+   * Byte offset of every view handed out by `float32View`: a kernel (or a caller) may have
+   * grown the memory since the view was taken, which detaches it and zeroes its byteOffset;
+   * the pointer is still known here, so a detached view still works as a kernel argument.
+   */
+  readonly #viewPointers = new WeakMap<ArrayBufferView, number>();
 
   constructor(exports: WasmExports, variant: WasmVariant) {
     this.exports = exports;
     this.variant = variant;
     this.heap = new WasmHeap(exports.memory, exports.heapBase());
+  }
+
+  /** A Float32Array on the current memory at `pointer`, still usable by kernels once detached. */
+  float32View(pointer: number, length: number): Float32Array {
+    const view = new Float32Array(this.exports.memory.buffer, pointer, length);
+    this.#viewPointers.set(view, pointer);
+    return view;
   }
 
   /** Whether `array` is a view of this module's memory (usable without a copy). */
@@ -45,13 +58,21 @@ export class WasmRuntime {
     kernel: (pointers: number[], workspace: number) => void,
   ): void {
     const pointers = new Array<number>(args.length);
+    // Residency is decided now: growth below detaches resident views (their buffer changes).
+    const resident = new Array<boolean>(args.length);
     let scratchBytes = 0;
     for (let i = 0; i < args.length; i++) {
       const { array, offset, length } = args[i];
-      checkRange(array, offset, length);
-      if (this.isResident(array)) {
+      const detachedPointer =
+        array.buffer.byteLength === 0 ? this.#viewPointers.get(array) : undefined;
+      resident[i] = this.isResident(array) || detachedPointer !== undefined;
+      if (detachedPointer !== undefined) {
+        pointers[i] = detachedPointer + offset * 4;
+      } else if (resident[i]) {
+        checkRange(array, offset, length);
         pointers[i] = array.byteOffset + offset * 4;
       } else {
+        checkRange(array, offset, length);
         pointers[i] = -1;
         scratchBytes += roundUp(length * 4);
       }
@@ -60,7 +81,7 @@ export class WasmRuntime {
     let cursor = scratch;
     const buffer = this.exports.memory.buffer;
     for (let i = 0; i < args.length; i++) {
-      if (pointers[i] !== -1) continue;
+      if (resident[i]) continue;
       const { array, offset, length } = args[i];
       pointers[i] = cursor;
       new Int32Array(buffer, cursor, length).set(int32View(array, offset, length));
@@ -69,7 +90,7 @@ export class WasmRuntime {
     kernel(pointers, cursor);
     for (let i = 0; i < args.length; i++) {
       const { array, offset, length, written } = args[i];
-      if (!written || this.isResident(array)) continue;
+      if (!written || resident[i]) continue;
       const result = new Int32Array(this.exports.memory.buffer, pointers[i], length);
       int32View(array, offset, length).set(result);
     }
@@ -97,8 +118,8 @@ function int32View(array: Float32Array | Int32Array, offset: number, length: num
 function checkRange(array: Float32Array | Int32Array, offset: number, length: number): void {
   if (length > 0 && array.buffer.byteLength === 0) {
     throw new Error(
-      'wasm backend: a typed array given to a kernel is detached (a view of WebAssembly memory ' +
-        'taken before the memory grew); read tensor.data again after allocating',
+      'wasm backend: a typed array given to a kernel is detached (a view of another ' +
+        "WebAssembly memory, or of this one not made by this backend's storage); read tensor.data again",
     );
   }
   if (offset < 0 || offset + length > array.length) {

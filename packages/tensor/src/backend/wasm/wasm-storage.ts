@@ -82,7 +82,7 @@ export class WasmStoragePool {
   }
 
   view(pointer: number, length: number): Float32Array {
-    return new Float32Array(this.#runtime.exports.memory.buffer, pointer, length);
+    return this.#runtime.float32View(pointer, length);
   }
 
   /** New storage of `length` floats, zero-filled. */
