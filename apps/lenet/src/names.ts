@@ -21,5 +21,6 @@ export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 export const AUGMENT_NAMES = ['none', 'affine', 'elastic'] as const;
 export type AugmentName = (typeof AUGMENT_NAMES)[number];
 
-export const LOSS_NAMES = ['map', 'mse', 'cross-entropy'] as const;
+/** Loss names as `@lenet/nn-layers` spells them. */
+export const LOSS_NAMES = ['rbf-map', 'rbf-mse', 'cross-entropy'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from './io.js';
+import { createProgress, formatDuration } from './progress.js';
+
+describe('plain progress lines (not a terminal)', () => {
+  it('prints a line at most every interval, with throughput, loss and ETA', () => {
+    let now = 0;
+    const io = memoryIo();
+    const progress = createProgress(io.stdout, { intervalSeconds: 10, now: () => now });
+    progress.startEpoch(1, 2, 1000);
+    now = 5_000;
+    progress.update({ done: 100, loss: 0.5 }); // too soon: nothing
+    now = 10_000;
+    progress.update({ done: 200, loss: 0.25 });
+    now = 12_000;
+    progress.update({ done: 240, loss: 0.2 }); // too soon again
+    expect(io.out()).toBe(
+      'epoch 1/2 20% 200/1000 | 20.0 img/s | loss 0.2500 | eta 40s (run 1m30s)\n',
+    );
+    progress.endEpoch('epoch 1/2 done');
+    expect(io.out().endsWith('epoch 1/2 done\n')).toBe(true);
+  });
+});
+
+describe('formatDuration', () => {
+  it('writes seconds, minutes and hours', () => {
+    expect(formatDuration(42.4)).toBe('42s');
+    expect(formatDuration(185)).toBe('3m05s');
+    expect(formatDuration(3720)).toBe('1h02m');
+    expect(formatDuration(Number.NaN)).toBe('?');
+  });
+});

@@ -1,0 +1,105 @@
+import { elastic, randomAffine } from '@lenet/augment';
+import {
+  computeLoss,
+  createModel as createZooModel,
+  estimateDiagHessian,
+  type Module,
+} from '@lenet/nn-layers';
+import type { Tensor } from '@lenet/tensor';
+import {
+  Adam,
+  AdamW,
+  type BatchAugment,
+  type CurvatureEstimator,
+  constantSchedule,
+  cosineSchedule,
+  type LossFunction,
+  type Optimizer,
+  type PredictionRule,
+  paperSchedule,
+  type Schedule,
+  SDLM,
+  SGD,
+  stepSchedule,
+} from '@lenet/trainer';
+import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
+
+/** A fresh model of the zoo, its initial weights drawn from `seed`. */
+export function createModel(name: ModelName, seed: number): Module {
+  return createZooModel(name, { seed });
+}
+
+export function lossFunction(name: LossName): LossFunction {
+  return (output, labels) => computeLoss(name, output, labels);
+}
+
+/** RBF outputs are penalties: the smallest names the class. */
+export function predictionRule(loss: LossName): PredictionRule {
+  return loss === 'cross-entropy' ? 'argmax' : 'argmin';
+}
+
+/** SDLM's h_kk: the paper's Gauss-Newton pass over the sampled batch, for `loss`. */
+export function curvatureEstimator(loss: LossName): CurvatureEstimator {
+  return (model, images, labels) => {
+    const module = model as unknown as Module;
+    const values = estimateDiagHessian(module, { input: images, labels }, loss);
+    return new Map(
+      module.parameters().map((parameter: Tensor, index: number) => [parameter, values[index]]),
+    );
+  };
+}
+
+export function createOptimizer(
+  name: OptimizerName,
+  parameters: Tensor[],
+  learningRate: number,
+  weightDecay: number,
+): Optimizer {
+  switch (name) {
+    case 'sdlm':
+      return new SDLM(parameters, { learningRate, weightDecay });
+    case 'sgd':
+      return new SGD(parameters, { learningRate, weightDecay });
+    case 'momentum':
+      return new SGD(parameters, { learningRate, momentum: 0.9, weightDecay });
+    case 'adam':
+      return new Adam(parameters, { learningRate, weightDecay });
+    case 'adamw':
+      return new AdamW(parameters, { learningRate, weightDecay });
+  }
+}
+
+/** `learningRate` is where the schedule starts; each keeps its shape. */
+export function createSchedule(name: ScheduleName, learningRate: number, epochs: number): Schedule {
+  switch (name) {
+    case 'paper':
+      // The paper's table starts at 0.0005; scale it so it starts at learningRate.
+      return paperSchedule(learningRate / 0.0005);
+    case 'constant':
+      return constantSchedule(learningRate);
+    case 'step':
+      return stepSchedule({
+        initial: learningRate,
+        factor: 0.5,
+        every: Math.max(1, Math.round(epochs / 4)),
+      });
+    case 'cosine':
+      return cosineSchedule({ initial: learningRate, epochs });
+  }
+}
+
+/**
+ * Distortions drawn per image, per pass. Affine: the paper's kinds (translation, scaling,
+ * squeezing, horizontal shearing) with `@lenet/augment`'s default ranges; elastic: Simard et
+ * al. 2003's alpha = 34, sigma = 4. Uncovered pixels take the background value.
+ */
+export function createAugment(name: AugmentName, background: number): BatchAugment | undefined {
+  switch (name) {
+    case 'none':
+      return undefined;
+    case 'affine':
+      return randomAffine({ fill: background });
+    case 'elastic':
+      return elastic({ fill: background });
+  }
+}

@@ -1,0 +1,217 @@
+import { join } from 'node:path';
+import type { Module } from '@lenet/nn-layers';
+import { type EpochMetrics, type Evaluation, evaluate } from '@lenet/trainer';
+import { fit } from '@lenet/trainer/node';
+import { writeFileAtomic } from '../files.js';
+import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
+import { formatDuration, formatRate, type ProgressReporter } from '../progress.js';
+import {
+  createAugment,
+  createModel,
+  createOptimizer,
+  createSchedule,
+  curvatureEstimator,
+  lossFunction,
+  predictionRule,
+} from './components.js';
+import type { MnistData } from './mnist-data.js';
+import { backgroundValue, type InputFormat, mnistSamples } from './mnist-samples.js';
+import { RECIPES } from './recipes.js';
+import { writeRunPlots } from './run-plots.js';
+import { saveTrainedModel } from './trained-model.js';
+
+/** Everything that defines a run; saved as settings.json so a run can be resumed or re-read. */
+export interface TrainingSettings {
+  readonly model: ModelName;
+  readonly loss: LossName;
+  readonly optimizer: OptimizerName;
+  readonly schedule: ScheduleName;
+  readonly learningRate: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly weightDecay: number;
+  readonly augment: AugmentName;
+  /** Training images used (a class-balanced sample when below 60,000). */
+  readonly trainSize: number;
+  /** First n test images evaluated. */
+  readonly testSize: number;
+  readonly seed: number;
+  readonly input: InputFormat;
+}
+
+/** Command-line choices; unset ones come from the model's recipe. */
+export interface TrainingChoices {
+  model: ModelName;
+  loss?: LossName;
+  optimizer?: OptimizerName;
+  schedule?: ScheduleName;
+  lr?: number;
+  epochs?: number;
+  batchSize?: number;
+  weightDecay?: number;
+  augment?: AugmentName;
+  trainSize?: number;
+  testSize?: number;
+  seed?: number;
+}
+
+export function resolveSettings(choices: TrainingChoices): TrainingSettings {
+  const recipe = RECIPES[choices.model];
+  const optimizer = choices.optimizer ?? recipe.optimizer;
+  // A learning rate only carries over between optimizers of the same kind.
+  const defaultRate =
+    optimizer === recipe.optimizer ? recipe.learningRate : DEFAULT_RATES[optimizer];
+  return {
+    model: choices.model,
+    loss: choices.loss ?? recipe.loss,
+    optimizer,
+    schedule:
+      choices.schedule ??
+      (optimizer === 'sdlm'
+        ? recipe.schedule
+        : recipe.schedule === 'paper'
+          ? 'step'
+          : recipe.schedule),
+    learningRate: choices.lr ?? defaultRate,
+    epochs: choices.epochs ?? recipe.epochs,
+    batchSize: choices.batchSize ?? recipe.batchSize,
+    weightDecay: choices.weightDecay ?? 0,
+    augment: choices.augment ?? 'none',
+    trainSize: choices.trainSize ?? 60000,
+    testSize: choices.testSize ?? 10000,
+    seed: choices.seed ?? 1,
+    input: recipe.input,
+  };
+}
+
+const DEFAULT_RATES: Readonly<Record<OptimizerName, number>> = {
+  sdlm: 0.0005,
+  sgd: 0.01,
+  momentum: 0.01,
+  adam: 0.001,
+  adamw: 0.001,
+};
+
+export interface TrainingOutcome {
+  readonly settings: TrainingSettings;
+  readonly history: readonly EpochMetrics[];
+  /** Final evaluation of the last weights on the test images, with the misclassified list. */
+  readonly test: Evaluation;
+  /** Wall time of this call (training, evaluation and writing files). */
+  readonly seconds: number;
+  readonly resumedFromEpoch: number;
+  readonly model: Module;
+}
+
+/**
+ * Trains one model and writes into `out`: settings.json, metrics.jsonl (one line per pass,
+ * rewritten atomically each pass), checkpoints/, model.safetensors, result.json and the
+ * pictures (curves.svg, confusion.svg, errors.svg).
+ */
+export async function runTraining(
+  settings: TrainingSettings,
+  out: string,
+  data: MnistData,
+  progress: ProgressReporter,
+  options: { resume?: boolean } = {},
+): Promise<TrainingOutcome> {
+  const started = performance.now();
+  const trainSet = subsetOf(data.train, settings.trainSize, '--train-size', settings.seed);
+  const testSet = subsetOf(data.test, settings.testSize, '--test-size', null);
+  const model = createModel(settings.model, settings.seed);
+  const optimizer = createOptimizer(
+    settings.optimizer,
+    model.parameters(),
+    settings.learningRate,
+    settings.weightDecay,
+  );
+  const loss = lossFunction(settings.loss);
+  const prediction = predictionRule(settings.loss);
+  const train = mnistSamples(trainSet, settings.input);
+  const test = mnistSamples(testSet, settings.input);
+  await writeFileAtomic(join(out, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+
+  let epochLoss = 0;
+  let epochSeen = 0;
+  const result = await fit(model, {
+    train,
+    test,
+    loss,
+    optimizer,
+    schedule: createSchedule(settings.schedule, settings.learningRate, settings.epochs),
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    augment: createAugment(settings.augment, backgroundValue(settings.input)),
+    seed: settings.seed,
+    prediction,
+    curvature: curvatureEstimator(settings.loss),
+    checkpointDir: join(out, 'checkpoints'),
+    resume: options.resume ?? false,
+    monitor: 'trainLoss',
+    extra: { settings },
+    onBatchEnd(batch) {
+      if (batch.batch === 0) {
+        progress.startEpoch(batch.epoch, settings.epochs, train.length);
+        epochLoss = 0;
+        epochSeen = 0;
+      }
+      epochLoss += batch.loss * batch.size;
+      epochSeen += batch.size;
+      progress.update({ done: epochSeen, loss: epochLoss / epochSeen });
+    },
+    async onEpochEnd(metrics, history) {
+      progress.endEpoch(epochSummary(metrics, settings.epochs));
+      const lines = history.map((entry) => JSON.stringify(entry)).join('\n');
+      await writeFileAtomic(join(out, 'metrics.jsonl'), `${lines}\n`);
+      await writeRunPlots(out, settings, history, null);
+    },
+  });
+  progress.stop();
+
+  const final = evaluate(model, test, { prediction, loss, misclassified: true });
+  await saveTrainedModel(out, model, settings);
+  await writeRunPlots(out, settings, result.history, { evaluation: final, testSet });
+  const seconds = (performance.now() - started) / 1000;
+  const summary = {
+    testError: final.errorRate,
+    testErrors: final.errors,
+    testCount: final.count,
+    perClassError: final.perClassError,
+    confusion: final.confusion,
+    epochs: result.epochs,
+    stopReason: result.stopReason,
+    trainSeconds: result.history.reduce((sum, entry) => sum + entry.seconds, 0),
+    seconds,
+  };
+  await writeFileAtomic(join(out, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return {
+    settings,
+    history: result.history,
+    test: final,
+    seconds,
+    resumedFromEpoch: result.resumedFromEpoch,
+    model,
+  };
+}
+
+function subsetOf<
+  T extends { length: number; take(count: number, options?: { seed?: number }): T },
+>(dataset: T, size: number, flag: string, seed: number | null): T {
+  if (size > dataset.length) {
+    throw new RangeError(`${flag} ${size} is larger than the ${dataset.length} images available`);
+  }
+  if (size === dataset.length) return dataset;
+  return seed === null ? dataset.take(size) : dataset.take(size, { seed });
+}
+
+export function epochSummary(metrics: EpochMetrics, epochs: number): string {
+  const parts = [
+    `epoch ${metrics.epoch}/${epochs}`,
+    `lr ${metrics.learningRate.toPrecision(3)}`,
+    `loss ${metrics.trainLoss.toPrecision(4)}`,
+    `train error ${metrics.trainError.toFixed(2)}%`,
+  ];
+  if (metrics.testError !== undefined) parts.push(`test error ${metrics.testError.toFixed(2)}%`);
+  parts.push(formatRate(metrics.imagesPerSecond), formatDuration(metrics.seconds));
+  return parts.join(' | ');
+}
