@@ -53,6 +53,7 @@ export {
   tanh,
 } from './ops/elementwise.js';
 export { gather, oneHot } from './ops/indexing.js';
+export { linear } from './ops/linear.js';
 export { matmul } from './ops/matmul.js';
 export { avgPool2d, maxPool2d, sumPool2d } from './ops/pool.js';
 export { argmax, logSoftmax, max, mean, softmax, sum, sumTo } from './ops/reduce.js';
