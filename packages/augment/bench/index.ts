@@ -48,8 +48,9 @@ const cases: [string, Transform, number][] = [
     randomAffine({ rotate: 15, interpolation: 'nearest' }),
     100_000,
   ],
-  ['elastic (sigma 4, alpha 34, truncate 4)', elastic(), 20_000],
-  ['elastic (sigma 4, alpha 34, truncate 3)', elastic({ truncate: 3 }), 20_000],
+  ['elastic() (smoothing: wasm SIMD)', elastic({ smoothing: 'wasm' }), 20_000],
+  ['elastic({ smoothing: js })', elastic({ smoothing: 'js' }), 20_000],
+  ['elastic({ interpolation: nearest })', elastic({ interpolation: 'nearest' }), 20_000],
   ['compose([randomAffine, elastic])', compose([randomAffine(), elastic()]), 20_000],
 ];
 

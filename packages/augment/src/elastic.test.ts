@@ -2,6 +2,7 @@ import { Generator } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
 import { type Elastic, elastic, fillUniformSigned } from './elastic.js';
 import { gaussianKernel } from './gaussian.js';
+import { smoothingWasmAvailable } from './smoothing-wasm.js';
 
 const SIZE = 28;
 
@@ -114,6 +115,23 @@ describe('elastic', () => {
         expect(out.every((value) => value === 1 || value === Math.fround(-0.1))).toBe(true);
       }
     }
+  });
+});
+
+describe('elastic smoothing backends', () => {
+  it.runIf(smoothingWasmAvailable())('wasm and js give bit-identical images', () => {
+    const image = ringDigit();
+    const viaWasm = elastic({ smoothing: 'wasm' });
+    const viaJs = elastic({ smoothing: 'js' });
+    expect([viaWasm.smoothingBackend, viaJs.smoothingBackend]).toEqual(['wasm', 'js']);
+    const first = viaWasm.apply(image, SIZE, SIZE, new Generator(21));
+    const second = viaJs.apply(image, SIZE, SIZE, new Generator(21));
+    expect(Buffer.from(first.buffer).equals(Buffer.from(second.buffer))).toBe(true);
+  });
+
+  it('uses WebAssembly SIMD by default where available (Node 20 has it)', () => {
+    expect(smoothingWasmAvailable()).toBe(true);
+    expect(elastic().smoothingBackend).toBe('wasm');
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { Generator } from '@lenet/tensor';
 import { checkInterpolation, type ResamplingOptions } from './affine.js';
-import { GaussianSmoother } from './gaussian.js';
+import { GaussianSmoother, type SmoothingBackend } from './gaussian.js';
 import { remapDisplacedInto } from './resample.js';
 import { copyPlane, sized, Transform } from './transform.js';
 import type { Interpolation } from './types.js';
@@ -18,6 +18,8 @@ export interface ElasticOptions extends ResamplingOptions {
   sigma?: number;
   /** Kernel radius in standard deviations, as scipy's `truncate`. Default 4. */
   truncate?: number;
+  /** Where the smoothing runs: 'auto' (WebAssembly SIMD if available), 'wasm' or 'js'. Same results. */
+  smoothing?: SmoothingBackend;
 }
 
 export const DEFAULT_ELASTIC_OPTIONS = Object.freeze({
@@ -34,8 +36,9 @@ export class Elastic extends Transform {
   readonly fill: number;
   readonly interpolation: Interpolation;
   private readonly smoother: GaussianSmoother;
-  private displacementX = new Float64Array(0);
-  private displacementY = new Float64Array(0);
+  /** dx and dy side by side (see `remapDisplacedInto`), inside the smoother's buffer. */
+  private displacements: Float64Array = new Float64Array(0);
+  private width = 0;
   private source = new Float32Array(0);
 
   constructor(options: ElasticOptions = {}) {
@@ -45,14 +48,28 @@ export class Elastic extends Transform {
     this.smoother = new GaussianSmoother(
       this.sigma,
       options.truncate ?? DEFAULT_ELASTIC_OPTIONS.truncate,
+      options.smoothing ?? 'auto',
     );
     this.fill = checkFinite('elastic fill', options.fill ?? DEFAULT_ELASTIC_OPTIONS.fill);
     this.interpolation = checkInterpolation(options.interpolation ?? 'bilinear');
   }
 
-  /** The displacement fields of the last image distorted (height x width each; reused). */
+  /** Where the smoothing runs: 'wasm' (WebAssembly SIMD) or 'js'. */
+  get smoothingBackend(): 'wasm' | 'js' {
+    return this.smoother.backend;
+  }
+
+  /** Copies of the displacement fields of the last image distorted (height x width each). */
   get lastDisplacement(): { x: Float64Array; y: Float64Array } {
-    return { x: this.displacementX, y: this.displacementY };
+    const { displacements, width } = this;
+    const height = displacements.length / (2 * width) || 0;
+    const x = new Float64Array(height * width);
+    const y = new Float64Array(height * width);
+    for (let row = 0; row < height; row++) {
+      x.set(displacements.subarray(2 * row * width, (2 * row + 1) * width), row * width);
+      y.set(displacements.subarray((2 * row + 1) * width, (2 * row + 2) * width), row * width);
+    }
+    return { x, y };
   }
 
   distortInPlace(
@@ -65,15 +82,13 @@ export class Elastic extends Transform {
   ): void {
     checkImageSize('elastic', height, width);
     const plane = height * width;
-    const makeField = (n: number) => new Float64Array(n);
-    this.displacementX = sized(this.displacementX, plane, makeField);
-    this.displacementY = sized(this.displacementY, plane, makeField);
     this.source = sized(this.source, plane, (n) => new Float32Array(n));
-    const { displacementX, displacementY } = this;
-    fillUniformSigned(displacementX, plane, generator);
-    fillUniformSigned(displacementY, plane, generator);
-    this.smoother.smooth(displacementX, height, width, displacementX, this.alpha);
-    this.smoother.smooth(displacementY, height, width, displacementY, this.alpha);
+    // Same buffer while the size stays; a new view only when the size (or wasm memory) changes.
+    const displacements = this.smoother.fieldBuffer(height, width, 2);
+    this.displacements = displacements;
+    this.width = width;
+    fillUniformSigned(displacements, 2 * plane, generator);
+    this.smoother.smoothFieldBuffer(this.alpha);
     for (let channel = 0; channel < channels; channel++) {
       const start = offset + channel * plane;
       copyPlane(data, start, plane, this.source);
@@ -81,8 +96,7 @@ export class Elastic extends Transform {
         this.source,
         height,
         width,
-        displacementX,
-        displacementY,
+        displacements,
         this.fill,
         this.interpolation,
         data,

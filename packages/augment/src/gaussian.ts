@@ -3,11 +3,13 @@
  * same as `scipy.ndimage.gaussian_filter(field, sigma, mode='constant', cval=0,
  * truncate=truncate)`, the filter most reproductions of Simard et al. (2003) use.
  *
- * Speed: along one axis of length n, zero-padded smoothing is a matrix K (n x n) with
- * K[i][j] = w[j - i]. K is centrosymmetric (K[n-1-i][n-1-j] = K[i][j]), so splitting each
- * input line into its symmetric and antisymmetric halves turns one n x n product into two
- * (n/2) x (n/2) products: half the multiply-adds, with the same result up to rounding.
+ * Both axes use one kernel, `columnPass` (smoothing along the first axis, see
+ * smoothing-kernels.ts), with transposes in between: fields -> along y -> transpose -> along
+ * x -> transpose back, times the scale. It runs as WebAssembly SIMD where available, else as
+ * TypeScript; the two give bit-identical results.
  */
+import { columnPass, transposeFields } from './smoothing-kernels.js';
+import { instantiateSmoothingWasm, type SmoothingWasmExports } from './smoothing-wasm.js';
 
 /**
  * Weights of a Gaussian of standard deviation `sigma` at offsets -radius..radius, radius =
@@ -36,68 +38,97 @@ export function gaussianKernel(sigma: number, truncate = 4): Float64Array {
   return weights;
 }
 
-/**
- * Zero-padded smoothing along an axis of length n, split into its symmetric part (acting on
- * u[j] + u[n-1-j]) and antisymmetric part (acting on u[j] - u[n-1-j]).
- */
-class AxisOperator {
-  /** n / 2 rounded down: the number of mirrored pairs. */
-  readonly pairs: number;
-  /** pairs + 1 when n is odd (the middle element joins the symmetric part). */
-  readonly symmetricSize: number;
-  /** symmetricSize x symmetricSize, row-major. */
-  readonly symmetric: Float64Array;
-  /** pairs x pairs, row-major. */
-  readonly antisymmetric: Float64Array;
+/** 'auto' uses WebAssembly SIMD where it is available. */
+export type SmoothingBackend = 'auto' | 'wasm' | 'js';
 
-  constructor(
-    readonly length: number,
-    kernel: Float64Array,
-  ) {
-    const radius = (kernel.length - 1) / 2;
-    const weight = (i: number, j: number) =>
-      Math.abs(j - i) <= radius ? kernel[j - i + radius] : 0;
-    const pairs = Math.floor(length / 2);
-    const symmetricSize = pairs + (length % 2);
-    this.pairs = pairs;
-    this.symmetricSize = symmetricSize;
-    this.symmetric = new Float64Array(symmetricSize * symmetricSize);
-    this.antisymmetric = new Float64Array(pairs * pairs);
-    for (let i = 0; i < symmetricSize; i++) {
-      for (let j = 0; j < pairs; j++) {
-        const near = weight(i, j);
-        const far = weight(i, length - 1 - j);
-        this.symmetric[i * symmetricSize + j] = (near + far) / 2;
-        if (i < pairs) this.antisymmetric[i * pairs + j] = (near - far) / 2;
-      }
-      if (symmetricSize > pairs) this.symmetric[i * symmetricSize + pairs] = weight(i, pairs);
-    }
-  }
+const BYTES_PER_VALUE = 8;
+const WASM_PAGE_BYTES = 65_536;
+
+/** Offsets (in values) of everything the smoothing of one field size touches. */
+interface Layout {
+  height: number;
+  width: number;
+  count: number;
+  fields: number;
+  transposed: number;
+  sums: number;
+  differences: number;
+  p: number;
+  q: number;
+  symmetricY: number;
+  antisymmetricY: number;
+  symmetricX: number;
+  antisymmetricX: number;
+  end: number;
 }
 
-/** Smooths height x width fields; keeps its operators and scratch rows between calls. */
+/**
+ * Smooths `count` fields of height x width stored side by side (row y of every field, one
+ * after another: a height x count*width matrix) in one buffer it owns, in WebAssembly memory
+ * when that backend is used. Fill `fieldBuffer(...)`, then call `smoothFieldBuffer(scale)`.
+ */
 export class GaussianSmoother {
   readonly kernel: Float64Array;
   readonly radius: number;
-  private alongY: AxisOperator | undefined;
-  private alongX: AxisOperator | undefined;
-  /** Along y: symmetric rows, antisymmetric rows, then the y-smoothed field. */
-  private symmetricRows = new Float64Array(0);
-  private antisymmetricRows = new Float64Array(0);
-  private smoothedY = new Float64Array(0);
-  /** Along x: one line's symmetric and antisymmetric halves. */
-  private symmetricLine = new Float64Array(0);
-  private antisymmetricLine = new Float64Array(0);
+  readonly backend: 'wasm' | 'js';
+  private readonly wasm: SmoothingWasmExports | null;
+  private heap: Float64Array = new Float64Array(0);
+  private layout: Layout | undefined;
+  private fieldView: Float64Array = new Float64Array(0);
 
-  constructor(sigma: number, truncate = 4) {
+  constructor(sigma: number, truncate = 4, backend: SmoothingBackend = 'auto') {
     this.kernel = gaussianKernel(sigma, truncate);
     this.radius = (this.kernel.length - 1) / 2;
+    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
+      throw new RangeError(`smoothing backend: expected 'auto', 'wasm' or 'js', got ${backend}`);
+    }
+    this.wasm = backend === 'js' ? null : instantiateSmoothingWasm();
+    if (backend === 'wasm' && !this.wasm) {
+      throw new Error('smoothing backend wasm: WebAssembly SIMD is not available here');
+    }
+    this.backend = this.wasm ? 'wasm' : 'js';
   }
 
   /**
-   * `out = scale * (kernel along y, then along x) of field`, both height x width row-major.
-   * `out` may be `field` itself.
+   * The buffer for `count` height x width fields side by side (height x count*width values,
+   * row-major). Valid until the next call with other sizes; rewritten by the smoothing.
    */
+  fieldBuffer(height: number, width: number, count = 1): Float64Array {
+    if (!Number.isInteger(height) || !Number.isInteger(width) || !Number.isInteger(count)) {
+      throw new RangeError(
+        `GaussianSmoother: sizes must be integers, got ${height} x ${width} x ${count}`,
+      );
+    }
+    if (height < 1 || width < 1 || count < 1) {
+      throw new RangeError(
+        `GaussianSmoother: sizes must be >= 1, got ${height} x ${width} x ${count}`,
+      );
+    }
+    const layout = this.layout;
+    if (layout?.height !== height || layout.width !== width || layout.count !== count) {
+      this.prepare(height, width, count);
+    }
+    return this.fieldView;
+  }
+
+  /** Smooths the fields in `fieldBuffer` in place and multiplies them by `scale`. */
+  smoothFieldBuffer(scale = 1): void {
+    const layout = this.layout;
+    if (!layout) throw new Error('GaussianSmoother: call fieldBuffer(height, width, count) first');
+    const { height, width, count } = layout;
+    this.columnPass(layout.fields, height, count * width, layout.symmetricY, layout.antisymmetricY);
+    this.transpose(layout.fields, layout.transposed, height, width, count, 1);
+    this.columnPass(
+      layout.transposed,
+      width,
+      count * height,
+      layout.symmetricX,
+      layout.antisymmetricX,
+    );
+    this.transpose(layout.transposed, layout.fields, width, height, count, scale);
+  }
+
+  /** `out = scale * smoothed field` for one height x width field (copies in and out). */
   smooth(field: Float64Array, height: number, width: number, out: Float64Array, scale = 1): void {
     const size = height * width;
     if (field.length < size || out.length < size) {
@@ -105,108 +136,116 @@ export class GaussianSmoother {
         `GaussianSmoother.smooth: fields must hold ${height} x ${width} values, got ${field.length} and ${out.length}`,
       );
     }
-    this.prepare(height, width);
-    this.smoothColumns(field, height, width);
-    this.smoothRows(height, width, out, scale);
+    const buffer = this.fieldBuffer(height, width, 1);
+    buffer.set(field.subarray(0, size));
+    this.smoothFieldBuffer(scale);
+    out.set(buffer);
   }
 
-  private prepare(height: number, width: number): void {
-    if (this.alongY?.length !== height) this.alongY = new AxisOperator(height, this.kernel);
-    if (this.alongX?.length !== width) this.alongX = new AxisOperator(width, this.kernel);
-    const y = this.alongY;
-    const x = this.alongX;
-    if (this.smoothedY.length !== height * width) {
-      this.symmetricRows = new Float64Array(y.symmetricSize * width);
-      this.antisymmetricRows = new Float64Array(y.pairs * width);
-      this.smoothedY = new Float64Array(height * width);
-    }
-    if (this.symmetricLine.length !== x.symmetricSize) {
-      this.symmetricLine = new Float64Array(x.symmetricSize);
-      this.antisymmetricLine = new Float64Array(x.pairs);
+  private columnPass(
+    input: number,
+    rows: number,
+    cols: number,
+    symmetric: number,
+    antisymmetric: number,
+  ): void {
+    const { sums, differences, p, q } = this.layout!;
+    if (this.wasm) {
+      const b = BYTES_PER_VALUE;
+      // biome-ignore format: pointer arguments
+      this.wasm.columnPass(input * b, input * b, rows, cols, symmetric * b, antisymmetric * b, sums * b, differences * b, p * b, q * b);
+    } else {
+      columnPass(
+        this.heap,
+        input,
+        input,
+        rows,
+        cols,
+        symmetric,
+        antisymmetric,
+        sums,
+        differences,
+        p,
+        q,
+      );
     }
   }
 
-  /** smoothedY = K_y * field, whole rows at a time (contiguous multiply-adds). */
-  private smoothColumns(field: Float64Array, height: number, width: number): void {
-    const operator = this.alongY!;
-    const { pairs, symmetricSize, symmetric, antisymmetric } = operator;
-    const sums = this.symmetricRows;
-    const differences = this.antisymmetricRows;
-    const result = this.smoothedY;
-    for (let j = 0; j < pairs; j++) {
-      const near = j * width;
-      const far = (height - 1 - j) * width;
-      for (let x = 0; x < width; x++) {
-        sums[near + x] = field[near + x] + field[far + x];
-        differences[near + x] = field[near + x] - field[far + x];
-      }
+  private transpose(
+    input: number,
+    output: number,
+    rows: number,
+    width: number,
+    count: number,
+    scale: number,
+  ): void {
+    if (this.wasm) {
+      const b = BYTES_PER_VALUE;
+      this.wasm.transposeFields(input * b, output * b, rows, width, count, scale);
+    } else {
+      transposeFields(this.heap, input, output, rows, width, count, scale);
     }
-    if (symmetricSize > pairs) {
-      const middle = pairs * width;
-      for (let x = 0; x < width; x++) sums[middle + x] = field[middle + x];
+  }
+
+  private prepare(height: number, width: number, count: number): void {
+    const longest = Math.max(height, width);
+    const scratchRows = (longest >> 1) + (longest & 1);
+    const symmetricSize = (n: number) => (n >> 1) + (n & 1);
+    let end = 0;
+    const take = (values: number) => {
+      const start = end;
+      end += values + (values & 1); // keep every block 16-byte aligned for the SIMD loads
+      return start;
+    };
+    const layout: Layout = {
+      height,
+      width,
+      count,
+      fields: take(height * width * count),
+      transposed: take(height * width * count),
+      sums: take(scratchRows * count * longest),
+      differences: take(scratchRows * count * longest),
+      p: take(count * longest),
+      q: take(count * longest),
+      symmetricY: take(symmetricSize(height) ** 2),
+      antisymmetricY: take((height >> 1) ** 2),
+      symmetricX: take(symmetricSize(width) ** 2),
+      antisymmetricX: take((width >> 1) ** 2),
+      end: 0,
+    };
+    layout.end = end;
+    this.heap = this.allocate(end);
+    this.writeAxis(height, layout.symmetricY, layout.antisymmetricY);
+    this.writeAxis(width, layout.symmetricX, layout.antisymmetricX);
+    this.layout = layout;
+    this.fieldView = this.heap.subarray(layout.fields, layout.fields + height * width * count);
+  }
+
+  private allocate(values: number): Float64Array {
+    if (!this.wasm) return this.heap.length >= values ? this.heap : new Float64Array(values);
+    const memory = this.wasm.memory;
+    const needed = values * BYTES_PER_VALUE;
+    if (memory.buffer.byteLength < needed) {
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / WASM_PAGE_BYTES));
     }
+    return new Float64Array(memory.buffer); // a new view: growing detaches the old buffer
+  }
+
+  /** The symmetric and antisymmetric parts of zero-padded smoothing along an axis of length n. */
+  private writeAxis(length: number, symmetric: number, antisymmetric: number): void {
+    const { kernel, radius, heap } = this;
+    const weight = (i: number, j: number) =>
+      Math.abs(j - i) <= radius ? kernel[j - i + radius] : 0;
+    const pairs = length >> 1;
+    const symmetricSize = pairs + (length & 1);
     for (let i = 0; i < symmetricSize; i++) {
-      const near = i * width;
-      const far = (height - 1 - i) * width;
-      // near row = S*sums + A*differences; its mirror = S*sums - A*differences.
-      for (let x = 0; x < width; x++) {
-        result[near + x] = 0;
-        result[far + x] = 0;
-      }
-      for (let j = 0; j < symmetricSize; j++) {
-        const weight = symmetric[i * symmetricSize + j];
-        if (weight === 0) continue;
-        const source = j * width;
-        for (let x = 0; x < width; x++) result[near + x] += weight * sums[source + x];
-      }
-      if (i >= pairs) continue; // the middle row of an odd height has no antisymmetric part
-      for (let x = 0; x < width; x++) result[far + x] = result[near + x];
       for (let j = 0; j < pairs; j++) {
-        const weight = antisymmetric[i * pairs + j];
-        if (weight === 0) continue;
-        const source = j * width;
-        for (let x = 0; x < width; x++) {
-          const term = weight * differences[source + x];
-          result[near + x] += term;
-          result[far + x] -= term;
-        }
+        const near = weight(i, j);
+        const far = weight(i, length - 1 - j);
+        heap[symmetric + i * symmetricSize + j] = (near + far) / 2;
+        if (i < pairs) heap[antisymmetric + i * pairs + j] = (near - far) / 2;
       }
-    }
-  }
-
-  /** out = scale * smoothedY * K_x^T, one row at a time. */
-  private smoothRows(height: number, width: number, out: Float64Array, scale: number): void {
-    const operator = this.alongX!;
-    const { pairs, symmetricSize, symmetric, antisymmetric } = operator;
-    const sums = this.symmetricLine;
-    const differences = this.antisymmetricLine;
-    const input = this.smoothedY;
-    for (let y = 0; y < height; y++) {
-      const row = y * width;
-      for (let j = 0; j < pairs; j++) {
-        const near = input[row + j];
-        const far = input[row + width - 1 - j];
-        sums[j] = near + far;
-        differences[j] = near - far;
-      }
-      if (symmetricSize > pairs) sums[pairs] = input[row + pairs];
-      for (let i = 0; i < symmetricSize; i++) {
-        let symmetricPart = 0;
-        const symmetricRow = i * symmetricSize;
-        for (let j = 0; j < symmetricSize; j++)
-          symmetricPart += symmetric[symmetricRow + j] * sums[j];
-        if (i >= pairs) {
-          out[row + i] = scale * symmetricPart;
-          continue;
-        }
-        let antisymmetricPart = 0;
-        const antisymmetricRow = i * pairs;
-        for (let j = 0; j < pairs; j++) {
-          antisymmetricPart += antisymmetric[antisymmetricRow + j] * differences[j];
-        }
-        out[row + i] = scale * (symmetricPart + antisymmetricPart);
-        out[row + width - 1 - i] = scale * (symmetricPart - antisymmetricPart);
-      }
+      if (symmetricSize > pairs) heap[symmetric + i * symmetricSize + pairs] = weight(i, pairs);
     }
   }
 }

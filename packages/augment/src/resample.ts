@@ -129,42 +129,42 @@ function interpolateInside(
 }
 
 /**
- * Writes `source` read at (x + displacementX, y + displacementY) into `out[outOffset ...]`.
- * The displacement fields are height x width, row-major.
+ * Writes `source` read at (x + dx, y + dy) into `out[outOffset ...]`. `displacements` holds
+ * both fields side by side: row y is dx's row y (width values), then dy's row y.
  */
 export function remapDisplacedInto(
   source: Float32Array,
   height: number,
   width: number,
-  displacementX: Float64Array,
-  displacementY: Float64Array,
+  displacements: Float64Array,
   fill: number,
   interpolation: Interpolation,
   out: Float32Array,
   outOffset: number,
 ): void {
-  let i = 0;
+  let o = outOffset;
   if (interpolation === 'nearest') {
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++, i++) {
-        const sourceX = x + displacementX[i];
-        const sourceY = y + displacementY[i];
-        out[outOffset + i] = sampleNearest(source, height, width, sourceX, sourceY, fill);
+      const row = 2 * y * width;
+      for (let x = 0; x < width; x++, o++) {
+        const sourceX = x + displacements[row + x];
+        const sourceY = y + displacements[row + width + x];
+        out[o] = sampleNearest(source, height, width, sourceX, sourceY, fill);
       }
     }
     return;
   }
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const sourceX = x + displacementX[i];
-      const sourceY = y + displacementY[i];
+    const row = 2 * y * width;
+    for (let x = 0; x < width; x++, o++) {
+      const sourceX = x + displacements[row + x];
+      const sourceY = y + displacements[row + width + x];
       const left = Math.floor(sourceX);
       const top = Math.floor(sourceY);
       if (left >= 0 && top >= 0 && left < width - 1 && top < height - 1) {
-        const value = interpolateInside(source, width, left, top, sourceX - left, sourceY - top);
-        out[outOffset + i] = value;
+        out[o] = interpolateInside(source, width, left, top, sourceX - left, sourceY - top);
       } else {
-        out[outOffset + i] = sampleBilinear(source, height, width, sourceX, sourceY, fill);
+        out[o] = sampleBilinear(source, height, width, sourceX, sourceY, fill);
       }
     }
   }
