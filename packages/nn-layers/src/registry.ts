@@ -67,7 +67,7 @@ const entries: ModelEntry[] = [
   mlpEntry(
     'mlp-500-150',
     [784, 500, 150, 10],
-    'Two hidden layers, 28x28-500-150-10 (468,660 params)',
+    'Two hidden layers, 28x28-500-150-10 (469,160 params)',
   ),
   {
     name: 'mlp',

@@ -3,7 +3,7 @@
  * (bias and activation run as one kernel; the paper's F6 is `Linear(120, 84, { activation:
  * 'scaledTanh' })`).
  */
-import { Generator, getBackend, matmul, type Tensor, transpose, zeros } from '@lenet/tensor';
+import { Generator, getBackend, linear, type Tensor, zeros } from '@lenet/tensor';
 import { squared } from '../diag-hessian.js';
 import { type InitScheme, initialize } from '../init.js';
 import { type DiagHessianContext, Module } from '../module.js';
@@ -53,8 +53,8 @@ export class Linear extends Module {
         `Linear: got input of shape [${input.shape.join(', ')}]; expected [batch, ${this.inFeatures}]`,
       );
     }
-    const product = matmul(input, transpose(this.weight));
-    return applyBiasActivation(product, this.bias, this.activation);
+    if (this.activation === 'identity') return linear(input, this.weight, this.bias);
+    return applyBiasActivation(linear(input, this.weight), this.bias, this.activation);
   }
 
   override diagHessianBackward(context: DiagHessianContext): Float32Array {
