@@ -3,7 +3,7 @@
 // runs four lanes at a time where SIMD exists and finishes (or, in the scalar build, does all
 // of the work) one element at a time.
 
-import { expVector, tanhVector } from './math';
+import { expLoop, tanhLoop } from './math';
 import { at } from './simd';
 
 const NEG: i32 = 0;
@@ -48,19 +48,10 @@ const SCALED_TANH_S: f32 = <f32>(2.0 / 3.0);
 @inline function unaryVector(op: i32, x: v128): v128 {
   switch (op) {
     case NEG: return f32x4.neg(x);
-    case EXP: return expVector(x);
     case SQRT: return f32x4.sqrt(x);
     case ABS: return f32x4.abs(x);
     case SQUARE: return f32x4.mul(x, x);
-    case TANH: return tanhVector(x);
-    case SIGMOID: {
-      // 1 / (1 + exp(-x)) with the exponent clamped so it cannot overflow.
-      const e = expVector(f32x4.pmin(f32x4.neg(x), f32x4.splat(80)));
-      return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
-    }
     case RELU: return v128.and(x, f32x4.gt(x, f32x4.splat(0)));
-    case SCALED_TANH:
-      return f32x4.mul(f32x4.splat(SCALED_TANH_A), tanhVector(f32x4.mul(x, f32x4.splat(SCALED_TANH_S))));
     default: return x;
   }
 }
@@ -72,14 +63,14 @@ export function unary(op: i32, n: i32, input: usize, output: usize): void {
     // One loop per op, so the switch is decided once, outside the loop.
     switch (op) {
       case NEG: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(NEG, v128.load(at(input, i)))); break;
-      case EXP: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(EXP, v128.load(at(input, i)))); break;
+      case EXP: i = expLoop(n, input, output, false); break;
       case SQRT: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(SQRT, v128.load(at(input, i)))); break;
       case ABS: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(ABS, v128.load(at(input, i)))); break;
       case SQUARE: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(SQUARE, v128.load(at(input, i)))); break;
-      case TANH: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(TANH, v128.load(at(input, i)))); break;
-      case SIGMOID: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(SIGMOID, v128.load(at(input, i)))); break;
+      case TANH: i = tanhLoop(n, input, output, 1, 1); break;
+      case SIGMOID: i = expLoop(n, input, output, true); break;
       case RELU: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(RELU, v128.load(at(input, i)))); break;
-      case SCALED_TANH: for (; i + 4 <= n; i += 4) v128.store(at(output, i), unaryVector(SCALED_TANH, v128.load(at(input, i)))); break;
+      case SCALED_TANH: i = tanhLoop(n, input, output, SCALED_TANH_S, SCALED_TANH_A); break;
     }
   }
   for (; i < n; i++) store<f32>(at(output, i), unaryScalar(op, load<f32>(at(input, i))));

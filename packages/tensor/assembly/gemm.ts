@@ -19,6 +19,13 @@ const MC: i32 = 128;
 /** Columns of a block of B: the packed B block (KC x NC floats = 1 MB) stays in L2/L3. */
 const NC: i32 = 1024;
 
+/**
+ * Up to this depth a non-transposed B is read in place (row stride ldb) instead of packed:
+ * with few rows the panel stays in cache anyway, and LeNet's convolutions (depth 25) would
+ * otherwise spend as long copying B as multiplying.
+ */
+const DIRECT_B_MAX_DEPTH: i32 = 64;
+
 const packedA: usize = memory.data(MC * KC * 4, 64);
 const packedB: usize = memory.data(KC * NC * 4, 64);
 const edgeTile: usize = memory.data(MR * NR * 4, 64);
@@ -48,17 +55,19 @@ export function gemm(
     scaleMatrix(m, n, beta, c, ldc);
     return;
   }
+  const directB = !transB && k <= DIRECT_B_MAX_DEPTH;
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       // The first block of depth applies beta; the following ones accumulate.
       const blockBeta: f32 = p0 == 0 ? beta : 1;
-      packB(transB, b, ldb, p0, kc, j0, nc);
+      if (!directB) packB(transB, b, ldb, p0, kc, j0, nc);
+      const source = directB ? at(b, p0 * ldb + j0) : 0;
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         packA(transA, a, lda, i0, mc, p0, kc, alpha);
-        macroKernel(mc, nc, kc, blockBeta, at(c, i0 * ldc + j0), ldc);
+        macroKernel(mc, nc, kc, blockBeta, at(c, i0 * ldc + j0), ldc, source, ldb);
       }
     }
   }
@@ -160,23 +169,55 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: 
   }
 }
 
-/** Runs the micro-kernel over every MR x NR tile of an mc x nc block of C. */
-function macroKernel(mc: i32, nc: i32, kc: i32, beta: f32, c: usize, ldc: i32): void {
+/**
+ * Runs the micro-kernel over every MR x NR tile of an mc x nc block of C. B comes from the
+ * packed panels, or (directB != 0) straight from the matrix at `directB` with row stride ldb,
+ * except a last partial panel, which is packed (zero-padded) on the spot.
+ */
+function macroKernel(
+  mc: i32,
+  nc: i32,
+  kc: i32,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+  directB: usize,
+  ldb: i32,
+): void {
   const ldcBytes = (<usize>ldc) << 2;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
-    const panelB = packedB + <usize>(jr * kc * 4);
+    let panelB = packedB + <usize>(jr * kc * 4);
+    let strideB: usize = NR * 4;
+    if (directB != 0) {
+      if (cols == NR) {
+        panelB = at(directB, jr);
+        strideB = (<usize>ldb) << 2;
+      } else {
+        packPartialPanel(directB, ldb, jr, kc, cols);
+        panelB = packedB;
+      }
+    }
     for (let ir = 0; ir < mc; ir += MR) {
       const rows = min(MR, mc - ir);
       const panelA = packedA + <usize>(ir * kc * 4);
       const tile = at(c, ir * ldc + jr);
       if (rows == MR && cols == NR) {
-        microKernel(kc, panelA, panelB, tile, ldcBytes, beta);
+        microKernel(kc, panelA, panelB, strideB, tile, ldcBytes, beta);
       } else {
-        microKernel(kc, panelA, panelB, edgeTile, <usize>(NR * 4), 0);
+        microKernel(kc, panelA, panelB, strideB, edgeTile, <usize>(NR * 4), 0);
         mergeEdgeTile(rows, cols, beta, tile, ldc);
       }
     }
+  }
+}
+
+/** Packs columns jr..jr+cols (< NR) of the kc rows at `source` into one zero-padded panel. */
+function packPartialPanel(source: usize, ldb: i32, jr: i32, kc: i32, cols: i32): void {
+  for (let p = 0; p < kc; p++) {
+    const row = at(source, p * ldb + jr);
+    const out = at(packedB, p * NR);
+    for (let col = 0; col < NR; col++) store<f32>(at(out, col), col < cols ? load<f32>(at(row, col)) : 0);
   }
 }
 
@@ -197,18 +238,20 @@ function mergeEdgeTile(rows: i32, cols: i32, beta: f32, tile: usize, ldc: i32): 
   kc: i32,
   panelA: usize,
   panelB: usize,
+  strideB: usize,
   c: usize,
   ldcBytes: usize,
   beta: f32,
 ): void {
-  if (ASC_FEATURE_SIMD) microKernelSimd(kc, panelA, panelB, c, ldcBytes, beta);
-  else microKernelScalar(kc, panelA, panelB, c, ldcBytes, beta);
+  if (ASC_FEATURE_SIMD) microKernelSimd(kc, panelA, panelB, strideB, c, ldcBytes, beta);
+  else microKernelScalar(kc, panelA, panelB, strideB, c, ldcBytes, beta);
 }
 
 function microKernelSimd(
   kc: i32,
   panelA: usize,
   panelB: usize,
+  strideB: usize,
   c: usize,
   ldcBytes: usize,
   beta: f32,
@@ -239,7 +282,7 @@ function microKernelSimd(
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
     pa += 16;
-    pb += 32;
+    pb += strideB;
   }
   storeRow(c, c00, c01, beta);
   storeRow(c + ldcBytes, c10, c11, beta);
@@ -268,6 +311,7 @@ function microKernelScalar(
   kc: i32,
   panelA: usize,
   panelB: usize,
+  strideB: usize,
   c: usize,
   ldcBytes: usize,
   beta: f32,
@@ -290,7 +334,7 @@ function microKernelScalar(
       a = load<f32>(pa, 12);
       c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
       pa += 16;
-      pb += 32;
+      pb += strideB;
     }
     const out = c + (<usize>half << 4);
     storeQuad(out, c00, c01, c02, c03, beta);
