@@ -14,6 +14,9 @@ export {
   setBackend,
   windowOutputSize,
 } from './backend/backend.js';
+export type { WasmVariant } from './backend/wasm/feature-detect.js';
+export { initWasmBackend } from './backend/wasm/init-wasm-backend.js';
+export type { WasmBackendOptions } from './backend/wasm/wasm-backend.js';
 export {
   arange,
   type CreateOptions,
