@@ -39,10 +39,12 @@ export class Generator {
     const low = seed >>> 0;
     const high = Math.floor(Math.abs(seed) / 4_294_967_296) >>> 0;
     const next = splitmix32(low ^ Math.imul(high, 0x27d4eb2d));
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    // Fields hold int32 values (`| 0`): V8 keeps them unboxed, and the bit patterns, hence the
+    // stream, are the same as for the unsigned values.
+    this.s0 = next() | 0;
+    this.s1 = next() | 0;
+    this.s2 = next() | 0;
+    this.s3 = next() | 0;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // all-zero state is a fixed point
   }
 
@@ -131,16 +133,19 @@ export class Generator {
    */
   fork(): Generator {
     const child = new Generator(0);
-    child.s0 = this.nextUint32();
-    child.s1 = this.nextUint32();
-    child.s2 = this.nextUint32();
-    child.s3 = this.nextUint32();
+    child.s0 = this.nextUint32() | 0;
+    child.s1 = this.nextUint32() | 0;
+    child.s2 = this.nextUint32() | 0;
+    child.s3 = this.nextUint32() | 0;
     if ((child.s0 | child.s1 | child.s2 | child.s3) === 0) child.s0 = 1;
     return child;
   }
 
   getState(): GeneratorState {
-    return { s: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+    return {
+      s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0],
+      spareNormal: this.spareNormal,
+    };
   }
 
   setState(state: GeneratorState): void {
@@ -150,10 +155,10 @@ export class Generator {
         'Generator.setState: expected { s: [four 32-bit integers], spareNormal }',
       );
     }
-    this.s0 = words[0] >>> 0;
-    this.s1 = words[1] >>> 0;
-    this.s2 = words[2] >>> 0;
-    this.s3 = words[3] >>> 0;
+    this.s0 = words[0] | 0;
+    this.s1 = words[1] | 0;
+    this.s2 = words[2] | 0;
+    this.s3 = words[3] | 0;
     this.spareNormal = state.spareNormal ?? null;
   }
 
