@@ -16,7 +16,7 @@ export interface ReproduceCommandOptions {
 }
 
 /** `--quick`: every row on a small class-balanced subset for one pass. */
-export const QUICK = { trainSize: 1000, testSize: 1000, epochs: 1 } as const;
+export const QUICK = { trainSize: 500, testSize: 500, epochs: 1 } as const;
 
 export interface ReproducedRow {
   readonly row: PaperRow;

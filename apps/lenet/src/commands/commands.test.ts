@@ -1,0 +1,284 @@
+// Every command end to end, in-process, on small subsets of the real MNIST.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDigitPng } from '../image/image-testing.js';
+import { grayFromBytes } from '../image/mnist-digit.js';
+import { memoryIo } from '../io.js';
+import { main } from '../main.js';
+import { mnistData } from '../training/mnist-data.js';
+import { classifyDigits, loadTrainedModel } from '../training/trained-model.js';
+
+let workDir: string;
+let modelDir: string;
+let trainOutput: string;
+
+async function run(...argv: string[]) {
+  const io = memoryIo();
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'lenet-cli-'));
+  modelDir = join(workDir, 'modern');
+  // 2,000 images, 3 passes of Adam: about 10% test error in a few seconds.
+  const result = await run(
+    'train',
+    '--model',
+    'lenet5-modern',
+    '--train-size',
+    '2k',
+    '--test-size',
+    '500',
+    '--epochs',
+    '3',
+    '--out',
+    modelDir,
+  );
+  expect(result.err).toBe('');
+  expect(result.code).toBe(0);
+  trainOutput = result.out;
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('lenet train', () => {
+  it('prints the recipe, one line per pass and the final test error', () => {
+    expect(trainOutput).toContain('lenet train: lenet5-modern, loss cross-entropy, optimizer adam');
+    expect(trainOutput).toContain(
+      'training images: 2000 (class-balanced sample); test images: 500',
+    );
+    expect(
+      trainOutput.match(/^epoch \d\/3 \| lr .* \| test error .*% \| .* img\/s/gm),
+    ).toHaveLength(3);
+    const finalError = Number(
+      /Test error: ([\d.]+)% \(\d+ of 500 test images\) after 3 passes/.exec(trainOutput)?.[1],
+    );
+    expect(finalError).toBeLessThan(20);
+  });
+
+  it('writes metrics.jsonl (one line per pass), the model, settings, result and the pictures', async () => {
+    const metrics = (await readFile(join(modelDir, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(metrics.map((entry) => entry.epoch)).toEqual([1, 2, 3]);
+    for (const entry of metrics) {
+      expect(entry.trainLoss).toBeGreaterThan(0);
+      expect(entry.testError).toBeGreaterThanOrEqual(0);
+      expect(entry.imagesPerSecond).toBeGreaterThan(0);
+    }
+    const result = JSON.parse(await readFile(join(modelDir, 'result.json'), 'utf8'));
+    expect(result.testCount).toBe(500);
+    expect(result.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(500);
+    for (const picture of ['curves.svg', 'loss.svg', 'confusion.svg', 'errors.svg']) {
+      expect(await readFile(join(modelDir, picture), 'utf8')).toMatch(/^<svg xmlns/);
+    }
+    const gallery = await readFile(join(modelDir, 'errors.svg'), 'utf8');
+    expect(gallery.match(/data:image\/png;base64/g)).toHaveLength(Math.min(result.testErrors, 120));
+  });
+
+  it('resumes a run from its last checkpoint and continues it exactly', async () => {
+    // A constant schedule: a 1-pass run is then the first pass of a 2-pass run.
+    const common = [
+      '--model',
+      'lenet5-modern',
+      '--schedule',
+      'constant',
+      '--train-size',
+      '300',
+      '--test-size',
+      '100',
+      '--seed',
+      '7',
+    ];
+    const straight = join(workDir, 'straight');
+    const resumed = join(workDir, 'resumed');
+    expect((await run('train', ...common, '--epochs', '2', '--out', straight)).code).toBe(0);
+    expect((await run('train', ...common, '--epochs', '1', '--out', resumed)).code).toBe(0);
+    const second = await run('train', '--resume', '--epochs', '2', '--out', resumed);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('resuming from');
+    expect(second.out.match(/^epoch \d\/2 \|/gm)).toEqual(['epoch 2/2 |']);
+    const weights = async (dir: string) => (await loadTrainedModel(dir)).model.stateDict();
+    const [a, b] = [await weights(straight), await weights(resumed)];
+    for (const [name, tensor] of a) expect(b.get(name)?.data).toEqual(tensor.data);
+  });
+
+  it('refuses to resume where there is nothing to resume', async () => {
+    const { code, err } = await run('train', '--resume', '--out', join(workDir, 'empty'));
+    expect(code).toBe(1);
+    expect(err).toContain('--resume: nothing to resume in');
+  });
+
+  it('says which size is too large', async () => {
+    const { code, err } = await run('train', '--train-size', '70k', '--out', join(workDir, 'big'));
+    expect(code).toBe(1);
+    expect(err).toBe(
+      'lenet: error: --train-size 70000 is larger than the 60000 images available\n',
+    );
+  });
+});
+
+describe('lenet eval', () => {
+  it('prints the test error, the per-class error and the confusion matrix', async () => {
+    const { code, out } = await run(
+      'eval',
+      '--model',
+      modelDir,
+      '--test-size',
+      '500',
+      '--out',
+      join(workDir, 'eval'),
+    );
+    expect(code).toBe(0);
+    const result = JSON.parse(await readFile(join(modelDir, 'result.json'), 'utf8'));
+    // Same weights, same 500 images: the same error as at the end of training.
+    expect(out).toContain(
+      `Test error: ${result.testError.toFixed(2)}% (${result.testErrors} of 500 test images)`,
+    );
+    expect(out).toMatch(/^\| class \| images \| errors \| +error \|$/m);
+    expect(out).toMatch(/^\| true \\ predicted \| +0 \| +1 \|/m);
+    expect(await readFile(join(workDir, 'eval', 'confusion.svg'), 'utf8')).toContain('<svg');
+  });
+});
+
+describe('lenet predict', () => {
+  it('recognizes real MNIST test digits drawn at other sizes, inverted, in RGB or with alpha', async () => {
+    const { test } = await mnistData();
+    const trained = await loadTrainedModel(modelDir);
+    // Digits beyond the 500 used in training's evaluation, that the model gets right as 28x28.
+    const candidates = Array.from({ length: 60 }, (_, i) => 1000 + i);
+    const outputs = classifyDigits(
+      trained,
+      candidates.map((index) => test.image(index)),
+    );
+    const chosen = candidates
+      .filter((index, i) => outputs[i].predicted === test.label(index))
+      .slice(0, 8);
+    expect(chosen.length).toBe(8);
+    const files: string[] = [];
+    const expected: number[] = [];
+    for (const index of chosen) {
+      const ink = grayFromBytes(test.image(index), 28, 28);
+      const variants = {
+        big: renderDigitPng(ink, { width: 112, height: 112 }),
+        inverted: renderDigitPng(ink, { width: 60, height: 84, darkOnLight: true }),
+        rgb: renderDigitPng(ink, {
+          width: 90,
+          height: 90,
+          format: 'rgb',
+          darkOnLight: true,
+          inkColor: [30, 30, 140],
+        }),
+        alpha: renderDigitPng(ink, { width: 56, height: 56, format: 'rgba', inkColor: [0, 0, 0] }),
+      };
+      for (const [name, png] of Object.entries(variants)) {
+        const file = join(workDir, `digit-${index}-${name}.png`);
+        await writeFile(file, png);
+        files.push(file);
+        expected.push(test.label(index));
+      }
+    }
+    const { code, out } = await run('predict', '--model', modelDir, ...files);
+    expect(code).toBe(0);
+    const predicted = files.map((file) =>
+      Number(new RegExp(`^${file}: (\\d)  p=`, 'm').exec(out)?.[1]),
+    );
+    const right = predicted.filter((digit, i) => digit === expected[i]).length;
+    expect(right).toBeGreaterThanOrEqual(Math.ceil(0.9 * files.length));
+    expect(out).toContain('(inverted: dark ink on light paper)');
+    expect(out).toMatch(/^ {2}scores 0:\d\.\d{3} 1:\d\.\d{3} .* 9:\d\.\d{3}$/m);
+  });
+
+  it('names the file when it is not a PNG, unreadable, missing or blank', async () => {
+    const text = join(workDir, 'note.png');
+    await writeFile(text, 'not an image');
+    expect((await run('predict', '--model', modelDir, text)).err).toBe(
+      `lenet: error: ${text}: not a PNG file (expected the 8-byte PNG signature)\n`,
+    );
+    const truncated = join(workDir, 'truncated.png');
+    const png = renderDigitPng(grayFromBytes(new Uint8Array(784).fill(200), 28, 28));
+    await writeFile(truncated, png.subarray(0, 30));
+    expect((await run('predict', '--model', modelDir, truncated)).err).toMatch(
+      new RegExp(`^lenet: error: ${truncated}: unreadable PNG: `),
+    );
+    const missing = join(workDir, 'missing.png');
+    expect((await run('predict', '--model', modelDir, missing)).err).toBe(
+      `lenet: error: ${missing}: no such file\n`,
+    );
+    const blank = join(workDir, 'blank.png');
+    await writeFile(blank, png);
+    const result = await run('predict', '--model', modelDir, blank);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      `lenet: error: ${blank}: no digit found: the 28x28 image has no contrast between ink and background\n`,
+    );
+  });
+});
+
+describe('lenet reproduce --quick', () => {
+  it('trains the chosen rows and prints the markdown table next to the paper', async () => {
+    const out = join(workDir, 'reproduce');
+    const result = await run(
+      'reproduce',
+      '--quick',
+      '--only',
+      'lenet1,lenet5-affine',
+      '--out',
+      out,
+    );
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("| model          | paper's test error |");
+    expect(result.out).toMatch(
+      /^\| LeNet-1 +\| +1\.7% \| +[\d.]+% \(quick\) \| +500 \| +1 \| +\d+s \|$/m,
+    );
+    expect(result.out).toMatch(/^\| LeNet-5 \[dist\] +\| +0\.8% \| +[\d.]+% \(quick\) \|/m);
+    expect(await readFile(join(out, 'table.md'), 'utf8')).toContain('| LeNet-1 ');
+    expect(await readFile(join(out, 'lenet1', 'metrics.jsonl'), 'utf8')).toContain('"epoch":1');
+  });
+});
+
+describe('lenet learning-curve', () => {
+  it('trains on each size, prints E_train, E_test and the fit, and plots them', async () => {
+    const out = join(workDir, 'curve');
+    const result = await run(
+      'learning-curve',
+      '--model',
+      'lenet5-modern',
+      '--sizes',
+      '200,400,800',
+      '--epochs',
+      '2',
+      '--test-size',
+      '300',
+      '--out',
+      out,
+    );
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^\| +P \| E_train \| E_test \| E_test - E_train \|/m);
+    expect(result.out).toMatch(/^\| +800 \| +[\d.]+% \| +[\d.]+% \|/m);
+    expect(result.out).toMatch(
+      /Fit of E_test - E_train = k \(1\/P\)\^alpha .*: k = [\d.e+-]+, alpha = -?[\d.]+|No fit: /,
+    );
+    const saved = JSON.parse(await readFile(join(out, 'learning-curve.json'), 'utf8'));
+    expect(saved.points.map((point: { size: number }) => point.size)).toEqual([200, 400, 800]);
+    expect(await readFile(join(out, 'learning-curve.svg'), 'utf8')).toContain('learning curve');
+  });
+});
+
+describe('lenet adder', () => {
+  it("runs the scalar engine's adder demo", async () => {
+    const { code, out } = await run('adder', '--seeds', '2', '--max-epochs', '400');
+    expect(code).toBe(0);
+    expect(out).toContain('Binary adder (Rumelhart, Hinton & Williams 1986)');
+    expect(out).toMatch(/m=2, 16 cases: 4-3-3\+direct seed 3 solved in \d+ epochs/);
+    expect(out).toContain('Seed sweep, m=2: seeds 0-1, at most 400 epochs each');
+  });
+});
