@@ -6,6 +6,7 @@ import { Linear } from './layers/linear.js';
 import { RBFOutput } from './layers/rbf-output.js';
 import { Sequential } from './layers/sequential.js';
 import { Flatten } from './layers/shape-layers.js';
+import { LogSoftmax } from './layers/softmax.js';
 import type { LossSpec } from './losses.js';
 import { lenet5 } from './models.js';
 import type { Module } from './module.js';
@@ -225,6 +226,23 @@ describe('estimateDiagHessian equals the exact Gauss-Newton diagonal where the a
       });
     },
   );
+});
+
+describe('the log-softmax layer supplies its own curvature under nllLoss', () => {
+  it('Linear + LogSoftmax with nll gives the same estimate as Linear with cross-entropy', () => {
+    const linear = new Linear(3, 4, { generator: new Generator(8), init: 'xavier-uniform' });
+    const inputs = samples(3, 3, 10);
+    const labels = Int32Array.from([1, 3, 0]);
+    const withCrossEntropy = estimate(linear, inputs, [3], labels, 'cross-entropy');
+    const withNll = estimate(
+      new Sequential([linear, new LogSoftmax()]),
+      inputs,
+      [3],
+      labels,
+      'nll',
+    );
+    expect(withNll).toBeAllclose(withCrossEntropy, { rtol: 1e-4, atol: 1e-7 });
+  });
 });
 
 /** Hessian of log(e^-j + sum e^z) - z_label in z (j = 0: softmax cross-entropy): diag(p) - p p^T. */

@@ -201,6 +201,15 @@ describe('parameter-free layers', () => {
     const probabilities = noGrad(() => new Softmax().forward(input)).data;
     const logProbabilities = noGrad(() => new LogSoftmax().forward(input)).data;
     expect(logProbabilities.map(Math.exp)).toBeAllclose(probabilities, { rtol: 1e-5 });
+    checkLayer(new Softmax(), input, (x) => {
+      const out = new Float64Array(x.length);
+      for (let r = 0; r < 2; r++) {
+        const row = x.subarray(r * 5, r * 5 + 5);
+        const total = row.reduce((s, v) => s + Math.exp(v), 0);
+        for (let k = 0; k < 5; k++) out[r * 5 + k] = Math.exp(row[k]) / total;
+      }
+      return out;
+    });
     checkLayer(new LogSoftmax(), input, (x) => {
       const out = new Float64Array(x.length);
       for (let r = 0; r < 2; r++) {

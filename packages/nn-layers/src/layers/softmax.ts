@@ -6,6 +6,27 @@ export class Softmax extends Module {
   forward(input: Tensor): Tensor {
     return softmax(input, -1);
   }
+
+  /** dp_i/dz_k = p_i ([i = k] - p_k): Gauss-Newton sum_i p_i^2 ([i = k] - p_k)^2 d2E/dp_i^2. */
+  override diagHessianBackward({ output, outputCurvature }: DiagHessianContext): Float32Array {
+    const columns = output.shape[output.rank - 1];
+    const probabilities = output.data;
+    const inputCurvature = new Float32Array(output.size);
+    for (let start = 0; start < output.size; start += columns) {
+      let weighted = 0; // sum_i p_i^2 d2E/dp_i^2
+      for (let i = 0; i < columns; i++) {
+        const p = probabilities[start + i];
+        weighted += p * p * outputCurvature[start + i];
+      }
+      for (let k = 0; k < columns; k++) {
+        const p = probabilities[start + k];
+        const own = p * p * outputCurvature[start + k];
+        // i = k contributes p^2 (1 - p)^2 D_k; every i contributes p_i^2 p_k^2 D_i otherwise.
+        inputCurvature[start + k] = own * (1 - p) * (1 - p) + p * p * (weighted - own);
+      }
+    }
+    return inputCurvature;
+  }
 }
 
 export class LogSoftmax extends Module {
