@@ -16,7 +16,11 @@ export {
 } from './backend/backend.js';
 export type { WasmVariant } from './backend/wasm/feature-detect.js';
 export { initWasmBackend } from './backend/wasm/init-wasm-backend.js';
-export type { WasmBackendOptions } from './backend/wasm/wasm-backend.js';
+export {
+  type WasmBackendOptions,
+  wasmMemoryStatistics,
+} from './backend/wasm/wasm-backend.js';
+export type { StoragePoolStatistics } from './backend/wasm/wasm-storage.js';
 export {
   arange,
   type CreateOptions,

@@ -3,7 +3,7 @@
 // environment variable (how CI runs the conformance suite on every variant), instantiates the
 // embedded module and wraps it.
 
-import type { BackendKernels } from '../backend.js';
+import type { Backend, BackendKernels } from '../backend.js';
 import {
   bestWasmVariant,
   isWasmVariantSupported,
@@ -17,7 +17,7 @@ import {
   type WasmExports,
 } from './wasm-module.js';
 import { WasmRuntime } from './wasm-runtime.js';
-import { WasmStoragePool } from './wasm-storage.js';
+import { type StoragePoolStatistics, WasmStoragePool } from './wasm-storage.js';
 
 export interface WasmBackendOptions {
   /** Which compiled variant to run (default: LENET_WASM_VARIANT, else the fastest supported). */
@@ -58,6 +58,17 @@ export function resolveWasmVariant(requested?: string): WasmVariant {
   return name as WasmVariant;
 }
 
+/** Instances by their `allocate` kernel, which a registered backend shares with its kernels. */
+const instances = new WeakMap<BackendKernels['allocate'], WasmBackendParts>();
+
+/**
+ * Memory figures of a wasm backend (resident tensor bytes, evictions, size of the WebAssembly
+ * memory), or undefined for another backend.
+ */
+export function wasmMemoryStatistics(backend: Backend): StoragePoolStatistics | undefined {
+  return instances.get(backend.allocate)?.storagePool.statistics();
+}
+
 function assemble(
   exports: WasmExports,
   variant: WasmVariant,
@@ -65,7 +76,9 @@ function assemble(
 ): WasmBackendParts {
   const runtime = new WasmRuntime(exports, variant);
   const storagePool = new WasmStoragePool(runtime, options.residentBytesLimit);
-  return { kernels: createWasmKernels(runtime, storagePool), variant, runtime, storagePool };
+  const parts = { kernels: createWasmKernels(runtime, storagePool), variant, runtime, storagePool };
+  instances.set(parts.kernels.allocate, parts);
+  return parts;
 }
 
 /** Instantiates synchronously: Node and workers (a browser's main thread refuses it). */
