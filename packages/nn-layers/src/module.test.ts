@@ -107,6 +107,15 @@ describe('Module', () => {
     expect(net.toString()).toContain('(head): Sequential');
   });
 
+  it('summary() keeps training mode and leaves the dropout generator untouched', () => {
+    const net = smallNet();
+    const dropout = net.children()[2] as Dropout;
+    const state = dropout.generator.getState();
+    net.summary([1, 4, 4]);
+    expect(dropout.generator.getState()).toEqual(state);
+    expect(net.namedModules().every(([, m]) => m.training)).toBe(true);
+  });
+
   it('refuses duplicate or dotted names', () => {
     expect(() => new Sequential({ 'a.b': new Flatten() })).toThrow(/invalid name "a.b"/);
   });

@@ -235,7 +235,14 @@ export abstract class Module {
       throw new Error(`${this.constructor.name}.summary: no input shape given or known`);
     }
     const rows: SummaryRow[] = [];
-    noGrad(() => this.traceSummary('', zeros([1, ...inputShape]), rows));
+    // Eval mode so that dropout neither changes shapes nor advances its generator.
+    const modes = this.namedModules().map(([, module]) => [module, module.training] as const);
+    this.eval();
+    try {
+      noGrad(() => this.traceSummary('', zeros([1, ...inputShape]), rows));
+    } finally {
+      for (const [module, training] of modes) module.training = training;
+    }
     return rows;
   }
 

@@ -10,7 +10,7 @@ import { squared } from '../diag-hessian.js';
 import { type InitScheme, initialize } from '../init.js';
 import { type DiagHessianContext, Module } from '../module.js';
 import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
-import { checkPositiveInteger, defaultBiasInit } from './linear.js';
+import { checkPositiveInteger, defaultBiasInit, pair } from './layer-options.js';
 
 export interface Conv2dOptions {
   stride?: number | [number, number];
@@ -196,10 +196,6 @@ export class Conv2d extends Module {
     if (this.activation !== 'identity') parts.push(this.activation);
     return parts.join(', ');
   }
-}
-
-export function pair(value: number | readonly [number, number]): [number, number] {
-  return typeof value === 'number' ? [value, value] : [value[0], value[1]];
 }
 
 function connectionMask(

@@ -8,6 +8,7 @@ import { squared } from '../diag-hessian.js';
 import { type InitScheme, initialize } from '../init.js';
 import { type DiagHessianContext, Module } from '../module.js';
 import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
+import { checkPositiveInteger, defaultBiasInit } from './layer-options.js';
 
 export interface LinearOptions {
   /** Learn a bias (default true). */
@@ -114,18 +115,5 @@ export class Linear extends Module {
   protected override describe(): string {
     const activation = this.activation === 'identity' ? '' : `, ${this.activation}`;
     return `${this.inFeatures} -> ${this.outFeatures}${this.bias ? '' : ', no bias'}${activation}`;
-  }
-}
-
-/** The paper's rule covers every weight, biases included; modern schemes start biases at 0. */
-export function defaultBiasInit(init: InitScheme): InitScheme {
-  return init === 'lecun98' ? 'lecun98' : 'zeros';
-}
-
-export function checkPositiveInteger(layer: string, values: Record<string, number>): void {
-  for (const [name, value] of Object.entries(values)) {
-    if (!Number.isInteger(value) || value <= 0) {
-      throw new RangeError(`${layer}: ${name} must be a positive integer, got ${value}`);
-    }
   }
 }

@@ -19,8 +19,7 @@ import {
 import { type InitScheme, initialize } from '../init.js';
 import { type DiagHessianContext, Module } from '../module.js';
 import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
-import { pair } from './conv2d.js';
-import { checkPositiveInteger, defaultBiasInit } from './linear.js';
+import { checkPositiveInteger, defaultBiasInit, pair } from './layer-options.js';
 
 export interface PoolOptions {
   /** Default: the kernel size (non-overlapping windows). */
