@@ -49,7 +49,12 @@ export function lineChart(options: LineChartOptions): string {
     text(width / 2, 22, options.title, { size: 15, anchor: 'middle', weight: 'bold' }),
   ];
 
-  const xTicks = options.logX ? logTicks(...xDomain) : linearTicks(...xDomain);
+  let xTicks = options.logX ? logTicks(...xDomain) : linearTicks(...xDomain);
+  // Whole-number data (passes, epochs) gets whole-number ticks only.
+  const wholeTicks = xTicks.filter(Number.isInteger);
+  if (xs.every(Number.isInteger) && wholeTicks.length >= 2) xTicks = wholeTicks;
+  else if (xs.every(Number.isInteger) && !options.logX)
+    xTicks = [...new Set(xs)].sort((a, b) => a - b);
   const yTicks = options.logY ? logTicks(...yDomain) : linearTicks(...yDomain);
   for (const tick of xTicks) {
     const x = xScale(tick);

@@ -104,3 +104,27 @@ describe('digitGallerySvg', () => {
     expect(svg).toContain('>4 -&gt; 9</text>');
   });
 });
+
+describe('lineChart x ticks', () => {
+  it('uses whole-number ticks for whole-number data such as passes', () => {
+    const svg = lineChart({
+      title: 't',
+      xLabel: 'pass',
+      yLabel: 'error',
+      series: [
+        {
+          name: 'a',
+          points: [
+            [1, 3],
+            [2, 2],
+          ],
+          color: 'red',
+        },
+      ],
+    });
+    const labels = [...svg.matchAll(/text-anchor="middle"[^>]*>([\d.]+)<\/text>/g)].map(
+      (match) => match[1],
+    );
+    expect(labels).toEqual(['1', '2']);
+  });
+});
