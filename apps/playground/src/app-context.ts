@@ -1,4 +1,5 @@
 import { type Dataset, loadDataset } from '@lenet/datasets-mnist';
+import { ModelStore } from './models.js';
 import { formatHash, type Page, parseHash } from './url-state.js';
 
 /** Where the site serves MNIST (see vite/mnist-data-plugin.ts). */
@@ -49,6 +50,7 @@ export async function loadMnistSplit(split: 'train' | 'test', base = MNIST_BASE)
 /** What every page shares: the URL, the data, the model that Draw shows. */
 export class AppContext {
   readonly url = new UrlBinding();
+  readonly models = new ModelStore();
   private testSet: Promise<Dataset> | null = null;
 
   /** The 10,000 MNIST test digits, fetched once. */

@@ -1,8 +1,299 @@
+import type { Dataset } from '@lenet/datasets-mnist';
 import type { AppContext } from '../app-context.js';
-import { h } from '../dom.js';
+import { formatNumber, h } from '../dom.js';
+import { divergingColormap, paint, pixelCanvas } from '../image-canvas.js';
+import type { LoadedModel } from '../models.js';
+import { inputSize, type Prediction, predict } from '../network.js';
 import type { Panel } from '../panel.js';
+import { decodeParams, encodeParams, field } from '../url-state.js';
+import { createDrawingPad, PAD_SIZE } from './drawing-pad.js';
+import { LayerView } from './layer-view.js';
+import {
+  FIELD,
+  PADDED,
+  PAPER_BACKGROUND,
+  PAPER_FOREGROUND,
+  preprocessDrawing,
+} from './preprocess.js';
+import './draw.css';
 
-export function mount(root: HTMLElement, _context: AppContext): Panel {
-  root.append(h('p', { class: 'hint' }, 'This page is being built.'));
-  return {};
+const schema = {
+  test: field.number(-1, -1, 9999, true),
+  model: field.choice(['shipped', 'trained'] as const, 'shipped'),
+};
+
+export function mount(root: HTMLElement, context: AppContext): Panel {
+  let state = decodeParams(schema, context.url.params('draw'));
+  let loaded: LoadedModel | null = null;
+  let testSet: Dataset | null = null;
+  let pending = 0;
+
+  const pad = createDrawingPad(() => schedule());
+  const fieldCanvas = pixelCanvas(FIELD, FIELD, 5, '28 by 28 digit, centred by mass');
+  const paddedCanvas = pixelCanvas(PADDED, PADDED, 4, '32 by 32 input in the paper scale');
+  const predictionDigit = h(
+    'div',
+    { class: 'prediction-digit', 'data-testid': 'prediction', 'aria-live': 'polite' },
+    '?',
+  );
+  const predictionNote = h('p', { class: 'hint' }, 'Draw a digit in the box.');
+  const scoreTable = h('table', { class: 'score-table' });
+  const scoreRows = Array.from({ length: 10 }, (_, digit) => {
+    const bar = h('div', { class: 'bar' });
+    const probability = h('td', { class: 'mono number' });
+    const score = h('td', { class: 'mono number' });
+    const row = h(
+      'tr',
+      null,
+      h('th', { class: 'mono' }, String(digit)),
+      h('td', { class: 'bar-cell' }, bar),
+      probability,
+      score,
+    );
+    scoreTable.append(row);
+    return { row, bar, probability, score };
+  });
+  const scoreHeader = h('th', { class: 'number' }, 'distance²');
+  scoreTable.prepend(
+    h(
+      'tr',
+      null,
+      h('th', null, ''),
+      h('th', null, 'probability'),
+      h('th', { class: 'number' }, 'P'),
+      scoreHeader,
+    ),
+  );
+  const timing = h('p', { class: 'hint timing', 'data-testid': 'timing' });
+  const layerView = new LayerView();
+  const kernels = h('div', { class: 'layer-maps kernels' });
+  const modelSelect = h(
+    'select',
+    {
+      name: 'model',
+      'aria-label': 'Model',
+      onchange: () => context.models.use(modelSelect.value as 'shipped' | 'trained'),
+    },
+    h('option', { value: 'shipped' }, 'Shipped LeNet-5'),
+    h('option', { value: 'trained', disabled: true }, 'Trained on the Train page'),
+  );
+  const digitButtons = Array.from({ length: 10 }, (_, digit) =>
+    h(
+      'button',
+      {
+        class: 'digit-button',
+        'aria-label': `Load a test image of a ${digit}`,
+        onclick: () => loadTestDigit(digit),
+      },
+      String(digit),
+    ),
+  );
+
+  root.append(
+    h(
+      'div',
+      { class: 'draw-top' },
+      h(
+        'div',
+        { class: 'card' },
+        h('h3', null, 'Draw a digit'),
+        h('div', { class: 'pad-frame' }, pad.element),
+        h(
+          'div',
+          { class: 'row' },
+          h('button', { onclick: () => clear() }, 'Clear'),
+          h('label', { class: 'field inline' }, h('span', null, 'Model'), modelSelect),
+        ),
+        h('p', { class: 'hint' }, 'Or load a test digit:'),
+        h('div', { class: 'row digit-row' }, ...digitButtons),
+      ),
+      h(
+        'div',
+        { class: 'card' },
+        h('h3', null, 'What the network sees'),
+        h(
+          'figure',
+          null,
+          fieldCanvas,
+          h('figcaption', null, '28x28, larger side 20 px, centred by mass'),
+        ),
+        h(
+          'figure',
+          null,
+          paddedCanvas,
+          h(
+            'figcaption',
+            null,
+            `32x32 input, background ${PAPER_BACKGROUND}, ink ${PAPER_FOREGROUND}`,
+          ),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'card' },
+        h('h3', null, 'Prediction'),
+        h('div', { class: 'prediction' }, predictionDigit, predictionNote),
+        scoreTable,
+        timing,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'card layers-card' },
+      h('h3', null, 'Every layer'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Red is positive, blue negative, white zero. Point at a unit to read its value. F6 is drawn 7x12 like the RBF codes it is compared with.',
+      ),
+      layerView.element,
+    ),
+    h(
+      'div',
+      { class: 'card' },
+      h('h3', null, 'Learned C1 kernels'),
+      h('p', { class: 'hint' }, 'The six 5x5 filters of the first layer, as trained.'),
+      kernels,
+    ),
+  );
+
+  function schedule(): void {
+    if (pending) return;
+    pending = requestAnimationFrame(() => {
+      pending = 0;
+      run();
+    });
+  }
+
+  function clear(): void {
+    pad.clear();
+    state.test = -1;
+    context.url.write('draw', encodeParams(schema, state));
+    run();
+  }
+
+  /** Preprocess, predict and draw every layer; returns the time it took. */
+  function run(): void {
+    if (!loaded) return;
+    const started = performance.now();
+    const result = pad.isEmpty() ? null : preprocessDrawing(pad.ink(), PAD_SIZE, PAD_SIZE);
+    if (!result) {
+      paint(fieldCanvas, new Float32Array(FIELD * FIELD), 0, 1);
+      paint(
+        paddedCanvas,
+        new Float32Array(PADDED * PADDED).fill(PAPER_BACKGROUND),
+        PAPER_BACKGROUND,
+        PAPER_FOREGROUND,
+      );
+      predictionDigit.textContent = '?';
+      predictionDigit.removeAttribute('data-digit');
+      predictionNote.textContent = 'Draw a digit in the box.';
+      return;
+    }
+    paint(fieldCanvas, result.field, 0, 1);
+    paint(paddedCanvas, result.padded, PAPER_BACKGROUND, PAPER_FOREGROUND);
+    const size = inputSize(loaded.model);
+    // 28x28 models (LeNet-1, MLPs) read the centred field in the same paper scale.
+    const input =
+      size === PADDED
+        ? result.padded
+        : result.field.map((ink) => PAPER_BACKGROUND + ink * (PAPER_FOREGROUND - PAPER_BACKGROUND));
+    const prediction = predict(loaded.model, input);
+    showPrediction(prediction);
+    layerView.update(prediction.layers);
+    const total = performance.now() - started;
+    timing.textContent = `Preprocessing, forward pass and all activations: ${total.toFixed(1)} ms (forward ${prediction.milliseconds.toFixed(1)} ms)`;
+    timing.dataset.ms = total.toFixed(3);
+    timing.dataset.forwardMs = prediction.milliseconds.toFixed(3);
+  }
+
+  function showPrediction(prediction: Prediction): void {
+    predictionDigit.textContent = String(prediction.digit);
+    predictionDigit.dataset.digit = String(prediction.digit);
+    const confidence = prediction.probabilities[prediction.digit];
+    predictionNote.textContent = `${(confidence * 100).toFixed(1)}% sure (${loaded?.description})`;
+    scoreHeader.textContent = prediction.output === 'rbf' ? 'distance²' : 'logit';
+    prediction.scores.forEach((score, digit) => {
+      const item = scoreRows[digit];
+      const probability = prediction.probabilities[digit];
+      item.bar.style.width = `${Math.max(0.5, probability * 100)}%`;
+      item.probability.textContent = `${(probability * 100).toFixed(1)}%`;
+      item.score.textContent = formatNumber(score, 3);
+      item.row.classList.toggle('best', digit === prediction.digit);
+    });
+  }
+
+  function showKernels(): void {
+    if (!loaded) return;
+    const weight = loaded.model
+      .namedParameters()
+      .find(([name]) => name === 'c1.weight' || name === 'conv1.weight')?.[1];
+    kernels.replaceChildren();
+    if (!weight) {
+      kernels.append(h('p', { class: 'hint' }, 'This model has no convolution layer.'));
+      return;
+    }
+    const [count, , height, width] = weight.shape;
+    const data = weight.data as Float32Array;
+    const plane = height * width;
+    for (let k = 0; k < count; k++) {
+      let maxAbs = 1e-6;
+      for (let i = 0; i < plane; i++) maxAbs = Math.max(maxAbs, Math.abs(data[k * plane + i]));
+      const canvas = pixelCanvas(width, height, 12, `C1 kernel ${k + 1}`);
+      paint(canvas, data, -maxAbs, maxAbs, divergingColormap, k * plane);
+      kernels.append(canvas);
+    }
+  }
+
+  async function useModel(): Promise<void> {
+    loaded = await context.models.current();
+    modelSelect.value = loaded.choice;
+    (modelSelect.options[1] as HTMLOptionElement).disabled = !context.models.hasTrained;
+    if (state.model !== loaded.choice) {
+      state.model = loaded.choice;
+      context.url.write('draw', encodeParams(schema, state));
+    }
+    showKernels();
+    run();
+  }
+
+  async function loadTestDigit(digit: number | null, index?: number): Promise<void> {
+    testSet ??= await context.mnistTest();
+    let chosen = index ?? -1;
+    if (digit !== null) {
+      const start = state.test >= 0 ? state.test + 1 : 0;
+      for (let step = 0; step < testSet.length; step++) {
+        const candidate = (start + step) % testSet.length;
+        if (testSet.label(candidate) === digit) {
+          chosen = candidate;
+          break;
+        }
+      }
+    }
+    if (chosen < 0 || chosen >= testSet.length) return;
+    const bytes = testSet.image(chosen);
+    pad.showImage(
+      Float32Array.from(bytes, (value) => value / 255),
+      testSet.width,
+    );
+    state.test = chosen;
+    context.url.write('draw', encodeParams(schema, state));
+    predictionNote.dataset.test = String(chosen);
+    run();
+  }
+
+  context.models.onChange(() => void useModel());
+  if (state.model === 'trained') context.models.use('trained');
+  const ready = useModel().catch((error) => {
+    predictionNote.textContent = `Could not load the model: ${String(error)}`;
+    predictionNote.classList.add('error');
+  });
+  if (state.test >= 0) void ready.then(() => loadTestDigit(null, state.test));
+
+  return {
+    applyParams(params) {
+      state = decodeParams(schema, params);
+      if (state.test >= 0) void loadTestDigit(null, state.test);
+    },
+  };
 }

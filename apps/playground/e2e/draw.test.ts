@@ -1,0 +1,104 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Session, screenshotDir, startSession } from './harness.js';
+
+let session: Session;
+beforeAll(async () => {
+  session = await startSession();
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+/** Drags the mouse through `points` (fractions of the pad's size). */
+async function drawStroke(page: Page, points: [number, number][]): Promise<void> {
+  const box = (await page.locator('canvas.drawing-pad').boundingBox())!;
+  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 2 });
+  await page.mouse.up();
+}
+
+async function predictionAfter(page: Page, points: [number, number][]): Promise<string | null> {
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await drawStroke(page, points);
+  const prediction = page.locator('[data-testid=prediction]');
+  await expect
+    .poll(() => prediction.getAttribute('data-digit'), { timeout: 20_000 })
+    .not.toBeNull();
+  return prediction.getAttribute('data-digit');
+}
+
+describe('Draw page', () => {
+  it('reads a vertical stroke as 1', async () => {
+    const page = await session.open('#draw');
+    await expect
+      .poll(() => page.locator('.layer-maps canvas').count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    const stroke: [number, number][] = Array.from({ length: 12 }, (_, i) => [
+      0.5,
+      0.15 + (0.7 * i) / 11,
+    ]);
+    expect(await predictionAfter(page, stroke)).toBe('1');
+    // every layer is shown: C1 6 maps, S2 6, C3 16, S4 16, C5, F6, output; and 6 kernels
+    for (const [layer, count] of [
+      ['c1', 6],
+      ['s2', 6],
+      ['c3', 16],
+      ['s4', 16],
+      ['c5', 1],
+      ['f6', 1],
+      ['output', 1],
+    ] as const) {
+      expect(await page.locator(`[data-layer=${layer}] canvas`).count()).toBe(count);
+    }
+    expect(await page.locator('.kernels canvas').count()).toBe(6);
+    await session.screenshot(page, 'draw-one');
+  });
+
+  it('reads a ring as 0 (and reports the time of one redraw)', async () => {
+    const page = await session.open('#draw');
+    await expect
+      .poll(() => page.locator('.layer-maps canvas').count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    const ring: [number, number][] = Array.from({ length: 33 }, (_, i) => {
+      const angle = (2 * Math.PI * i) / 32;
+      return [0.5 + 0.22 * Math.sin(angle), 0.5 - 0.32 * Math.cos(angle)];
+    });
+    expect(await predictionAfter(page, ring)).toBe('0');
+    // Time preprocessing + forward + all activations over repeated redraws (first ones warm up).
+    const timings = await page.evaluate(async () => {
+      const pad = document.querySelector<HTMLCanvasElement>('canvas.drawing-pad')!;
+      const timing = document.querySelector<HTMLElement>('[data-testid=timing]')!;
+      const rect = pad.getBoundingClientRect();
+      const values: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const x = rect.left + rect.width * (0.45 + 0.002 * i);
+        const y = rect.top + rect.height * 0.5;
+        pad.dispatchEvent(
+          new PointerEvent('pointerdown', { clientX: x, clientY: y, pointerId: 1, bubbles: true }),
+        );
+        pad.dispatchEvent(
+          new PointerEvent('pointerup', { clientX: x, clientY: y, pointerId: 1, bubbles: true }),
+        );
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        values.push(Number(timing.dataset.ms));
+      }
+      return values.slice(10).sort((a, b) => a - b);
+    });
+    const median = timings[Math.floor(timings.length / 2)];
+    console.log(
+      `draw: preprocessing + prediction + all activations, median ${median.toFixed(2)} ms over ${timings.length} redraws`,
+    );
+    // Reported, not asserted: timings on a shared 2-core CI machine are noise.
+    writeFileSync(
+      join(screenshotDir, 'draw-timing.json'),
+      `${JSON.stringify({ medianMs: median, samples: timings })}\n`,
+    );
+    expect(Number.isFinite(median)).toBe(true);
+    await session.screenshot(page, 'draw-zero');
+  });
+});

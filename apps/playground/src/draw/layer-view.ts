@@ -1,0 +1,176 @@
+/**
+ * Every layer's outputs as small images: feature maps as one picture each, vectors as a grid
+ * of cells (F6's 84 units in the 7x12 layout of the RBF codes they are compared with).
+ * Pointing at a unit shows its value.
+ */
+import { RBF_CODE_HEIGHT, RBF_CODE_WIDTH } from '@lenet/nn-layers';
+import { h } from '../dom.js';
+import { divergingColormap, inkColormap, paint, pixelCanvas } from '../image-canvas.js';
+import type { LayerActivation } from '../network.js';
+
+interface Picture {
+  canvas: HTMLCanvasElement;
+  /** Offset of this picture's first value in the layer's data. */
+  offset: number;
+  width: number;
+  height: number;
+}
+
+interface LayerRow {
+  activation: LayerActivation;
+  pictures: Picture[];
+  /** For vectors: how many values the grid shows (the rest of the cells stay blank). */
+  count: number;
+}
+
+/** Grid width for a vector of n values (84 -> 7 as the RBF codes, else about square). */
+function gridWidth(n: number): number {
+  if (n === RBF_CODE_WIDTH * RBF_CODE_HEIGHT) return RBF_CODE_WIDTH;
+  if (n <= 12) return n;
+  return Math.ceil(Math.sqrt(n * 1.5));
+}
+
+const TITLES: Record<string, string> = {
+  c1: 'C1 · convolutions 5x5',
+  s2: 'S2 · sub-sampling',
+  c3: 'C3 · convolutions 5x5 (partial connections)',
+  s4: 'S4 · sub-sampling',
+  c5: 'C5 · convolutions 5x5 = full connection',
+  f6: 'F6 · full connection',
+  output: 'Output · Euclidean RBF penalties (smaller = closer)',
+};
+
+export function describeShape(shape: readonly number[]): string {
+  if (shape.length === 3 && shape[1] > 1) return `${shape[0]}@${shape[1]}x${shape[2]}`;
+  return `${shape.reduce((product, size) => product * size, 1)}`;
+}
+
+export class LayerView {
+  readonly element = h('div', { class: 'layer-view' });
+  private rows: LayerRow[] = [];
+  private structure = '';
+  private readonly tooltip = h('div', { class: 'tooltip', hidden: true });
+
+  constructor() {
+    document.body.append(this.tooltip);
+  }
+
+  /** Shows `layers` (skipping the input and shape-only layers); rebuilds when the model changes. */
+  update(layers: readonly LayerActivation[]): void {
+    const shown = layers.filter((layer, i) => i > 0 && layer.name !== 'flatten');
+    const structure = shown.map((layer) => `${layer.name}:${layer.shape.join('x')}`).join('|');
+    if (structure !== this.structure) this.build(shown, structure);
+    this.rows.forEach((row, i) => {
+      row.activation = shown[i];
+      this.paintRow(row, i === this.rows.length - 1);
+    });
+  }
+
+  private build(layers: readonly LayerActivation[], structure: string): void {
+    this.structure = structure;
+    this.rows = [];
+    this.element.replaceChildren();
+    for (const activation of layers) {
+      const { shape } = activation;
+      const pictures: Picture[] = [];
+      let count = 0;
+      if (shape.length === 3 && shape[1] > 1) {
+        const [channels, height, width] = shape;
+        const zoom = Math.max(2, Math.round(56 / height));
+        for (let c = 0; c < channels; c++) {
+          pictures.push({
+            canvas: pixelCanvas(width, height, zoom, `${activation.name} map ${c + 1}`),
+            offset: c * height * width,
+            width,
+            height,
+          });
+        }
+      } else {
+        count = shape.reduce((product, size) => product * size, 1);
+        const width = gridWidth(count);
+        const height = Math.ceil(count / width);
+        const zoom = count <= 12 ? 22 : 10;
+        pictures.push({
+          canvas: pixelCanvas(width, height, zoom, `${activation.name} units`),
+          offset: 0,
+          width,
+          height,
+        });
+      }
+      const row: LayerRow = { activation, pictures, count };
+      for (const picture of pictures) this.attachHover(row, picture);
+      this.rows.push(row);
+      this.element.append(
+        h(
+          'div',
+          { class: 'layer-row', 'data-layer': activation.name },
+          h(
+            'div',
+            { class: 'layer-title' },
+            h('strong', null, TITLES[activation.name] ?? activation.name),
+            h('span', { class: 'badge' }, describeShape(shape)),
+          ),
+          h('div', { class: 'layer-maps' }, ...pictures.map((picture) => picture.canvas)),
+        ),
+      );
+    }
+  }
+
+  private paintRow(row: LayerRow, isOutput: boolean): void {
+    const { data } = row.activation;
+    let maxAbs = 1e-6;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < data.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(data[i]));
+      min = Math.min(min, data[i]);
+      max = Math.max(max, data[i]);
+    }
+    for (const picture of row.pictures) {
+      if (row.count > 0) {
+        // Pad the vector to its grid with zeros.
+        const cells = new Float32Array(picture.width * picture.height);
+        cells.set(data.subarray(0, row.count));
+        if (isOutput)
+          paint(
+            picture.canvas,
+            cells.map((value, i) => (i < row.count ? value : max)),
+            max,
+            min,
+            inkColormap,
+          );
+        else paint(picture.canvas, cells, -maxAbs, maxAbs, divergingColormap);
+      } else {
+        paint(picture.canvas, data, -maxAbs, maxAbs, divergingColormap, picture.offset);
+      }
+    }
+  }
+
+  private attachHover(row: LayerRow, picture: Picture): void {
+    const show = (event: PointerEvent) => {
+      const rect = picture.canvas.getBoundingClientRect();
+      const x = Math.floor(((event.clientX - rect.left) / rect.width) * picture.width);
+      const y = Math.floor(((event.clientY - rect.top) / rect.height) * picture.height);
+      if (x < 0 || y < 0 || x >= picture.width || y >= picture.height) return;
+      const index = picture.offset + y * picture.width + x;
+      if (row.count > 0 && index >= row.count) {
+        this.tooltip.hidden = true;
+        return;
+      }
+      const value = row.activation.data[index];
+      const where =
+        row.count > 0
+          ? `unit ${index}`
+          : `map ${Math.floor(picture.offset / (picture.width * picture.height)) + 1} (${x}, ${y})`;
+      this.tooltip.textContent = `${row.activation.name} ${where}: ${value.toFixed(4)}`;
+      this.tooltip.hidden = false;
+      this.tooltip.style.left = `${event.clientX + 12}px`;
+      this.tooltip.style.top = `${event.clientY + 12}px`;
+    };
+    picture.canvas.addEventListener('pointermove', show);
+    picture.canvas.addEventListener('pointerdown', show);
+    picture.canvas.addEventListener('pointerleave', () => {
+      this.tooltip.hidden = true;
+    });
+  }
+}

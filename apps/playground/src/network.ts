@@ -1,0 +1,108 @@
+/**
+ * One forward pass with every layer's output kept, for the Draw page. Works for any
+ * `Sequential` from the model zoo: LeNet-5 (RBF output: penalties, smaller is better) or a
+ * model with a linear output (logits, larger is better).
+ */
+import {
+  createModel,
+  decodeSafetensors,
+  type Module,
+  RBFOutput,
+  type Sequential,
+} from '@lenet/nn-layers';
+import {
+  getBackend,
+  initWasmBackend,
+  noGrad,
+  setBackend,
+  type Tensor,
+  tensor,
+} from '@lenet/tensor';
+
+export interface LayerActivation {
+  name: string;
+  /** Shape without the batch dimension: [C, H, W] or [N]. */
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface Prediction {
+  digit: number;
+  /** The ten raw outputs: RBF penalties (distance^2 to each code) or logits. */
+  scores: number[];
+  probabilities: number[];
+  /** 'rbf': scores are penalties; 'logits': scores are logits. */
+  output: 'rbf' | 'logits';
+  /** Outputs of every layer in order (the input first). */
+  layers: LayerActivation[];
+  /** Time of the forward pass, ms. */
+  milliseconds: number;
+}
+
+let backendReady: Promise<string> | null = null;
+
+/** Starts the WebAssembly SIMD backend once (browsers refuse to compile it synchronously). */
+export function ensureBackend(): Promise<string> {
+  backendReady ??= initWasmBackend()
+    .then((backend) => `${backend.name}${backend.variant ? ` (${backend.variant})` : ''}`)
+    .catch((error) => {
+      console.warn('WebAssembly backend unavailable, using the reference backend:', error);
+      setBackend('reference');
+      return getBackend().name;
+    });
+  return backendReady;
+}
+
+/** Softmax of `values` (times `sign`), computed stably. */
+export function softmax(values: readonly number[], sign = 1): number[] {
+  const scaled = values.map((value) => sign * value);
+  const max = Math.max(...scaled);
+  const exps = scaled.map((value) => Math.exp(value - max));
+  const total = exps.reduce((sum, value) => sum + value, 0);
+  return exps.map((value) => value / total);
+}
+
+/** The model's input side (32 for LeNet-5, 28 for LeNet-1 and MLPs). */
+export function inputSize(model: Module): number {
+  const shape = model.inputShape ?? [1, 32, 32];
+  return shape.length === 3 ? shape[2] : Math.round(Math.sqrt(shape[0]));
+}
+
+/** Runs `model` on one image (`input` of inputSize^2 values in the paper scale). */
+export function predict(model: Sequential, input: Float32Array): Prediction {
+  const size = inputSize(model);
+  const started = performance.now();
+  const trace = noGrad(() => {
+    model.eval();
+    return model.forwardTrace(tensor(input, [1, 1, size, size]));
+  });
+  const names = ['input', ...model.namedChildren().map(([name]) => name)];
+  const layers: LayerActivation[] = trace.map((value: Tensor, i) => ({
+    name: names[i],
+    shape: value.shape.slice(1),
+    data: value.data as Float32Array,
+  }));
+  const scores = Array.from(layers[layers.length - 1].data);
+  const output = model.layers[model.layers.length - 1] instanceof RBFOutput ? 'rbf' : 'logits';
+  const probabilities = softmax(scores, output === 'rbf' ? -1 : 1);
+  let digit = 0;
+  for (let i = 1; i < scores.length; i++) {
+    if (output === 'rbf' ? scores[i] < scores[digit] : scores[i] > scores[digit]) digit = i;
+  }
+  return {
+    digit,
+    scores,
+    probabilities,
+    output,
+    layers,
+    milliseconds: performance.now() - started,
+  };
+}
+
+/** A zoo model with weights from a safetensors file. */
+export function modelFromSafetensors(name: string, bytes: Uint8Array): Sequential {
+  const model = createModel(name) as Sequential;
+  const { tensors } = decodeSafetensors(bytes);
+  model.loadStateDict(tensors);
+  return model.eval();
+}

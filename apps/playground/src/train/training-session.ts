@@ -1,0 +1,208 @@
+/**
+ * The training loop the Train page runs in its Web Worker. It uses @lenet/trainer's
+ * optimizers, batch assembly and `evaluate`, and @lenet/augment's distortions, but keeps its
+ * own short loop rather than `fit`: a page must be able to pause between any two batches
+ * and resume exactly where it stopped, and `fit` can only stop. Pure of DOM, so it runs (and
+ * is tested) in Node too.
+ */
+import { compose, elastic, randomAffine, type Transform } from '@lenet/augment';
+import {
+  computeLoss,
+  createModel,
+  encodeSafetensors,
+  type LossName,
+  type Sequential,
+} from '@lenet/nn-layers';
+import { Generator, type Tensor } from '@lenet/tensor';
+import {
+  Adam,
+  BatchAssembler,
+  evaluate,
+  type LabelledSamples,
+  type Optimizer,
+  predictClass,
+  SGD,
+  samplesFromArrays,
+} from '@lenet/trainer';
+import { decodeParams, field, type Values } from '../url-state.js';
+
+export const trainSchema = {
+  model: field.choice(['lenet5', 'mlp-300'] as const, 'lenet5'),
+  optimizer: field.choice(['adam', 'sgd'] as const, 'adam'),
+  lr: field.number(0.001, 1e-5, 1),
+  batch: field.number(32, 1, 512, true),
+  augment: field.choice(['none', 'affine', 'elastic', 'both'] as const, 'none'),
+  size: field.number(10_000, 100, 60_000, true),
+  testSize: field.number(2_000, 100, 10_000, true),
+  epochs: field.number(3, 1, 30, true),
+  seed: field.number(0, 0, 9999, true),
+};
+export type TrainConfig = Values<typeof trainSchema>;
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = decodeParams(trainSchema, {});
+
+/** Images in the paper scale, one after another, with their labels. */
+export interface ImageSet {
+  images: Float32Array;
+  labels: Int32Array;
+  /** 32 (LeNet-5) or 28 (MLP). */
+  side: number;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  /** Images trained on since the start. */
+  seen: number;
+  /** Training images per second over the last batches (training only, no evaluation). */
+  imagesPerSecond: number;
+}
+
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  /** Percent misclassified on the fly during the pass. */
+  trainError: number;
+  testLoss: number;
+  testError: number;
+  imagesPerSecond: number;
+  seconds: number;
+}
+
+export function lossFor(model: TrainConfig['model']): LossName {
+  return model === 'lenet5' ? 'rbf-map' : 'cross-entropy';
+}
+
+/** The distortion for the `augment` setting, background at the paper's -0.1. */
+export function augmentation(kind: TrainConfig['augment']): Transform | null {
+  const fill = -0.1;
+  const affine = () => randomAffine({ fill });
+  const warp = () => elastic({ fill, alpha: 34, sigma: 4 });
+  if (kind === 'affine') return affine();
+  if (kind === 'elastic') return warp();
+  if (kind === 'both') return compose([affine(), warp()]);
+  return null;
+}
+
+export class TrainingSession {
+  readonly config: TrainConfig;
+  readonly model: Sequential;
+  readonly history: EpochResult[] = [];
+  private readonly optimizer: Optimizer;
+  private readonly train: LabelledSamples;
+  private readonly test: LabelledSamples;
+  private readonly assembler: BatchAssembler;
+  private readonly transform: Transform | null;
+  private readonly generator: Generator;
+  private readonly loss: LossName;
+  private order: Int32Array;
+  /** Where the loop stands: the next batch to train. */
+  private epoch = 1;
+  private batch = 0;
+  private seen = 0;
+  private epochLoss = 0;
+  private epochErrors = 0;
+  private epochCount = 0;
+  private epochStarted = 0;
+  private trainMilliseconds = 0;
+
+  constructor(config: TrainConfig, train: ImageSet, test: ImageSet) {
+    this.config = config;
+    this.model = createModel(config.model, { seed: config.seed }) as Sequential;
+    const shape = [1, train.side, train.side];
+    this.train = samplesFromArrays(train.images, train.labels, shape);
+    this.test = samplesFromArrays(test.images, test.labels, shape);
+    this.assembler = new BatchAssembler(this.train, config.batch);
+    this.transform = augmentation(config.augment);
+    this.generator = new Generator(config.seed);
+    this.loss = lossFor(config.model);
+    const parameters = this.model.parameters();
+    this.optimizer =
+      config.optimizer === 'sgd'
+        ? new SGD(parameters, { learningRate: config.lr, momentum: 0.9 })
+        : new Adam(parameters, { learningRate: config.lr });
+    this.order = this.generator.permutation(this.train.length);
+  }
+
+  get batchesPerEpoch(): number {
+    return Math.ceil(this.train.length / this.config.batch);
+  }
+
+  get finished(): boolean {
+    return this.epoch > this.config.epochs;
+  }
+
+  /** Trains one batch (and evaluates at the end of a pass); returns what happened. */
+  step(): { progress: BatchProgress; epoch: EpochResult | null } {
+    if (this.finished) throw new Error('TrainingSession.step: training has finished');
+    const started = performance.now();
+    if (this.batch === 0) this.epochStarted = started;
+    const { batch: batchSize } = this.config;
+    const start = this.batch * batchSize;
+    const count = Math.min(batchSize, this.train.length - start);
+    const { images, labels } = this.assembler.fill(this.order, start, count);
+    if (this.transform) this.transform.applyBatch(images, this.generator);
+    this.model.train();
+    const output = this.model.forward(images);
+    const loss = computeLoss(this.loss, output, labels);
+    this.epochErrors += this.countErrors(output, labels);
+    this.optimizer.zeroGrad();
+    loss.backward();
+    this.optimizer.step();
+    const lossValue = loss.data[0];
+    this.epochLoss += lossValue * count;
+    this.epochCount += count;
+    this.seen += count;
+    this.batch++;
+    this.trainMilliseconds += performance.now() - started;
+    const progress: BatchProgress = {
+      epoch: this.epoch,
+      batch: this.batch,
+      batches: this.batchesPerEpoch,
+      loss: lossValue,
+      seen: this.seen,
+      imagesPerSecond: this.seen / (this.trainMilliseconds / 1000),
+    };
+    let epoch: EpochResult | null = null;
+    if (this.batch === this.batchesPerEpoch) epoch = this.endEpoch();
+    return { progress, epoch };
+  }
+
+  private countErrors(output: Tensor, labels: Tensor<'int32'>): number {
+    const rule = this.loss === 'rbf-map' ? 'argmin' : 'argmax';
+    const scores = output.data as Float32Array;
+    const classes = output.shape[1];
+    let errors = 0;
+    for (let i = 0; i < labels.size; i++) {
+      if (predictClass(scores, i * classes, classes, rule) !== labels.data[i]) errors++;
+    }
+    return errors;
+  }
+
+  private endEpoch(): EpochResult {
+    const evaluation = evaluate(this.model, this.test, { loss: this.loss, misclassified: false });
+    const result: EpochResult = {
+      epoch: this.epoch,
+      trainLoss: this.epochLoss / this.epochCount,
+      trainError: (100 * this.epochErrors) / this.epochCount,
+      testLoss: evaluation.loss ?? Number.NaN,
+      testError: evaluation.errorRate,
+      imagesPerSecond: this.seen / (this.trainMilliseconds / 1000),
+      seconds: (performance.now() - this.epochStarted) / 1000,
+    };
+    this.history.push(result);
+    this.epoch++;
+    this.batch = 0;
+    this.epochLoss = 0;
+    this.epochErrors = 0;
+    this.epochCount = 0;
+    this.order = this.generator.permutation(this.train.length);
+    return result;
+  }
+
+  /** The weights as a safetensors file (what Draw loads, and what the CLI writes). */
+  weights(): Uint8Array {
+    return encodeSafetensors(this.model.stateDict(), { model: this.config.model });
+  }
+}
