@@ -29,6 +29,27 @@ export function im2col(
 ): void {
   const spatial = outHeight * outWidth;
   const plane = height * width;
+  if (strideHeight == 1 && strideWidth == 1 && paddingHeight == 0 && paddingWidth == 0) {
+    // LeNet's case: every row of the column matrix is a window of the image, row by row.
+    let destination = cols;
+    for (let c = 0; c < channels; c++) {
+      for (let kh = 0; kh < kernelHeight; kh++) {
+        for (let kw = 0; kw < kernelWidth; kw++) {
+          let target = destination;
+          for (let image = 0; image < images; image++) {
+            let source = at(input, (image * channels + c) * plane + kh * width + kw);
+            for (let oy = 0; oy < outHeight; oy++) {
+              copyRow(target, source, outWidth);
+              source = at(source, width);
+              target = at(target, outWidth);
+            }
+          }
+          destination = at(destination, columns);
+        }
+      }
+    }
+    return;
+  }
   let row = 0;
   for (let c = 0; c < channels; c++) {
     for (let kh = 0; kh < kernelHeight; kh++) {
@@ -85,6 +106,26 @@ export function col2im(
   const spatial = outHeight * outWidth;
   const plane = height * width;
   memory.fill(gradInput, 0, <usize>(images * channels * plane) << 2);
+  if (strideHeight == 1 && strideWidth == 1 && paddingHeight == 0 && paddingWidth == 0) {
+    let source = cols;
+    for (let c = 0; c < channels; c++) {
+      for (let kh = 0; kh < kernelHeight; kh++) {
+        for (let kw = 0; kw < kernelWidth; kw++) {
+          let from = source;
+          for (let image = 0; image < images; image++) {
+            let target = at(gradInput, (image * channels + c) * plane + kh * width + kw);
+            for (let oy = 0; oy < outHeight; oy++) {
+              accumulate(target, from, outWidth);
+              target = at(target, width);
+              from = at(from, outWidth);
+            }
+          }
+          source = at(source, columns);
+        }
+      }
+    }
+    return;
+  }
   let row = 0;
   for (let c = 0; c < channels; c++) {
     for (let kh = 0; kh < kernelHeight; kh++) {
@@ -249,4 +290,16 @@ export function sumFloats(source: usize, n: i32): f64 {
     for (; i + 4 <= n; i += 4) v128.store(at(destination, i), f32x4.splat(0));
   }
   for (; i < n; i++) store<f32>(at(destination, i), 0);
+}
+
+/** destination[0..n] = source[0..n]; rows of 4 or more end with one overlapping vector. */
+// @ts-ignore: decorator
+@inline function copyRow(destination: usize, source: usize, n: i32): void {
+  if (ASC_FEATURE_SIMD && n >= 4) {
+    let i = 0;
+    for (; i + 4 <= n; i += 4) v128.store(at(destination, i), v128.load(at(source, i)));
+    if (i < n) v128.store(at(destination, n - 4), v128.load(at(source, n - 4)));
+  } else {
+    for (let i = 0; i < n; i++) store<f32>(at(destination, i), load<f32>(at(source, i)));
+  }
 }

@@ -116,6 +116,32 @@ function packA(
           }
         }
       }
+    } else if (ASC_FEATURE_SIMD && rows == MR) {
+      // op(A)(i + r, p) = a[(i + r) * lda + p]: four values of each row, transposed 4 x 4.
+      const scale = f32x4.splat(alpha);
+      const row0 = at(a, i * lda + p0);
+      const row1 = at(row0, lda);
+      const row2 = at(row1, lda);
+      const row3 = at(row2, lda);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const offset = (<usize>p) << 2;
+        transposeStore(
+          dst + ((<usize>p) << 4),
+          16,
+          f32x4.mul(scale, v128.load(row0 + offset)),
+          f32x4.mul(scale, v128.load(row1 + offset)),
+          f32x4.mul(scale, v128.load(row2 + offset)),
+          f32x4.mul(scale, v128.load(row3 + offset)),
+        );
+      }
+      for (; p < kc; p++) {
+        const out = dst + ((<usize>p) << 4);
+        store<f32>(out, alpha * load<f32>(at(row0, p)));
+        store<f32>(out, alpha * load<f32>(at(row1, p)), 4);
+        store<f32>(out, alpha * load<f32>(at(row2, p)), 8);
+        store<f32>(out, alpha * load<f32>(at(row3, p)), 12);
+      }
     } else {
       // op(A)(i + r, p) = a[(i + r) * lda + p]: read each row along k, write with stride MR.
       for (let r = 0; r < MR; r++) {
@@ -139,7 +165,25 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: 
   for (let panel = 0; panel < nc; panel += NR) {
     const cols = min(NR, nc - panel);
     const j = j0 + panel;
-    if (transB) {
+    if (ASC_FEATURE_SIMD && transB && cols == NR) {
+      // op(B)(p, j + c) = b[(j + c) * ldb + p]: four values of each of the eight stored rows,
+      // transposed as two 4 x 4 blocks (columns 0-3 and 4-7 of the panel).
+      const row0 = at(b, j * ldb + p0);
+      const step = (<usize>ldb) << 2;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const out = dst + ((<usize>p) << 5);
+        const low = row0 + ((<usize>p) << 2);
+        const high = low + 4 * step;
+        transposeStore(out, 32, v128.load(low), v128.load(low + step), v128.load(low + 2 * step), v128.load(low + 3 * step));
+        transposeStore(out + 16, 32, v128.load(high), v128.load(high + step), v128.load(high + 2 * step), v128.load(high + 3 * step));
+      }
+      for (; p < kc; p++) {
+        for (let col = 0; col < NR; col++) {
+          store<f32>(at(dst, p * NR + col), load<f32>(at(b, (j + col) * ldb + p0 + p)));
+        }
+      }
+    } else if (transB) {
       // op(B)(p, j + c) = b[(j + c) * ldb + p]: read each stored row along k.
       for (let col = 0; col < NR; col++) {
         if (col < cols) {
@@ -167,6 +211,20 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: 
     }
     dst += <usize>(kc * NR * 4);
   }
+}
+
+/** Stores the transpose of the 4 x 4 block with rows r0..r3 as four rows `stride` bytes apart. */
+// @ts-ignore: decorator
+@inline function transposeStore(out: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  if (!ASC_FEATURE_SIMD) return; // only called from SIMD branches
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(out + stride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(out + 2 * stride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(out + 3 * stride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 /**

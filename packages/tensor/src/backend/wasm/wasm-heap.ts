@@ -23,6 +23,7 @@ export class WasmHeap {
   readonly #freeLists = new Map<number, number[]>();
   readonly #blockSizes = new Map<number, number>();
   #bytesInUse = 0;
+  #lastWasFresh = false;
 
   /** Manages `memory` from byte `base` (the module's first free byte) upwards. */
   constructor(memory: WebAssembly.Memory, base: number) {
@@ -34,6 +35,7 @@ export class WasmHeap {
   allocate(byteLength: number): number {
     const size = sizeClass(byteLength);
     const reused = this.#freeLists.get(size)?.pop();
+    this.#lastWasFresh = reused === undefined;
     const pointer = reused ?? this.#bump(size);
     this.#blockSizes.set(pointer, size);
     this.#bytesInUse += size;
@@ -49,6 +51,11 @@ export class WasmHeap {
     const list = this.#freeLists.get(size);
     if (list) list.push(pointer);
     else this.#freeLists.set(size, [pointer]);
+  }
+
+  /** Whether the last `allocate` returned never-used memory (zeros, as memory.grow gives). */
+  get lastAllocationWasFresh(): boolean {
+    return this.#lastWasFresh;
   }
 
   /** Bytes in allocated blocks (after rounding to size classes). */

@@ -43,6 +43,19 @@ describe('WasmStoragePool', () => {
     expect(storagePool.statistics().residentBytes).toBe(64);
   });
 
+  it('zero-fills a reused block', () => {
+    const { storagePool } = createWasmBackendSync({ variant: 'simd' });
+    const first = storagePool.allocate(1000);
+    const pointer = first.data.byteOffset;
+    first.data.fill(5);
+    storagePool.evictAll(); // first's block goes to quarantine
+    storagePool.evictAll(); // ... and then to the free list
+    const second = storagePool.allocate(1000);
+    expect(second.data.byteOffset).toBe(pointer);
+    expect(second.data.every((value) => value === 0)).toBe(true);
+    expect(first.data.every((value) => value === 5)).toBe(true);
+  });
+
   it('stays flat over many synchronous steps of the same allocations', () => {
     const { storagePool } = createWasmBackendSync({
       variant: 'simd',

@@ -92,7 +92,7 @@ export class WasmStoragePool {
     const heap = this.#runtime.heap;
     const pointer = heap.allocate(bytes);
     const view = this.view(pointer, length);
-    view.fill(0);
+    if (!heap.lastAllocationWasFresh) view.fill(0);
     const cell: Cell = { pointer, length, view };
     const storage = new WasmStorage(cell, this);
     this.#resident.set(pointer, cell);
