@@ -40,23 +40,6 @@ const ROUNDING_MAGIC: f32 = 12582912;
   return v128.bitselect(f32x4.splat(Infinity), low, f32x4.gt(x, f32x4.splat(88.3)));
 }
 
-// @ts-ignore: decorator
-@inline export function tanhVector(x: v128): v128 {
-  const magnitude = f32x4.abs(x);
-  // |x| >= 0.25: (1 - e) / (1 + e) with e = exp(-2|x|) in (0, 1], so nothing overflows
-  // (|x| is capped at 9, where tanh is 1 in float32; NaN passes through pmin).
-  const e = expCore(f32x4.mul(f32x4.pmin(magnitude, f32x4.splat(9)), f32x4.splat(-2)));
-  const large = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
-  const signed = v128.or(large, v128.and(x, i32x4.splat(0x80000000)));
-  // |x| < 0.25: the odd Taylor series, free of the cancellation above.
-  const x2 = f32x4.mul(x, x);
-  let p = f32x4.splat(-17.0 / 315.0);
-  p = madd(p, x2, f32x4.splat(2.0 / 15.0));
-  p = madd(p, x2, f32x4.splat(-1.0 / 3.0));
-  const small = madd(f32x4.mul(p, x2), x, x);
-  return v128.bitselect(small, signed, f32x4.lt(magnitude, f32x4.splat(0.25)));
-}
-
 // The loops below load their constants once, before the loop: V8 rebuilds a v128.const at
 // every use inside a loop (several instructions each), which made the polynomial twice as slow.
 const TABLE = memory.data<f32>([
@@ -71,13 +54,7 @@ const TABLE = memory.data<f32>([
   1.6666665459e-1, // 32
   5.0000001201e-1, // 36
   1, // 40
-  9, // 44 |x| cap of tanh
-  -2, // 48
-  0.25, // 52 below: Taylor series
-  <f32>(-17.0 / 315.0), // 56
-  <f32>(2.0 / 15.0), // 60
-  <f32>(-1.0 / 3.0), // 64
-  80, // 68 exponent cap of sigmoid
+  80, // 44 exponent cap of sigmoid
 ], 16);
 
 // @ts-ignore: decorator
@@ -103,37 +80,54 @@ const TABLE = memory.data<f32>([
   return f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.sub(shifted, magic), bias), 23));
 }
 
+// tanh as a rational function (the minimax fit Eigen uses): x P(x^2) / Q(x^2) on
+// |x| <= 7.9053 (beyond it tanh is +-1 in float32); at most 3.5e-7 relative error.
+const TANH_TABLE = memory.data<f32>([
+  7.90531110763549805, // 0 clamp
+  -2.76076847742355e-16, // 4 numerator, x^13 ... x^1
+  2.00018790482477e-13, // 8
+  -8.60467152213735e-11, // 12
+  5.12229709037114e-08, // 16
+  1.48572235717979e-05, // 20
+  6.37261928875436e-04, // 24
+  4.89352455891786e-03, // 28
+  1.19825839466702e-06, // 32 denominator, x^6 ... x^0
+  1.18534705686654e-04, // 36
+  2.26843463243900e-03, // 40
+  4.89352518554385e-03, // 44
+], 16);
+
 /**
  * output[i] = outScale * tanh(inScale * input[i]) for the multiple-of-4 prefix of n; returns
  * how many elements it did (tanh: scales 1, 1; the paper's squashing function: S, A).
  */
 export function tanhLoop(n: i32, input: usize, output: usize, inScale: f32, outScale: f32): i32 {
-  const log2e = constant(0), magic = constant(4), ln2High = constant(8), ln2Low = constant(12);
-  const p0 = constant(16), p1 = constant(20), p2 = constant(24), p3 = constant(28);
-  const p4 = constant(32), p5 = constant(36), one = constant(40), cap = constant(44);
-  const minusTwo = constant(48), smallLimit = constant(52), t0 = constant(56);
-  const t1 = constant(60), t2 = constant(64);
-  const bias = i32x4.splat(127);
-  const signMask = i32x4.splat(0x80000000);
+  const limit = v128.load32_splat(TANH_TABLE);
+  const minusLimit = f32x4.neg(limit);
+  const a13 = v128.load32_splat(TANH_TABLE, 4), a11 = v128.load32_splat(TANH_TABLE, 8);
+  const a9 = v128.load32_splat(TANH_TABLE, 12), a7 = v128.load32_splat(TANH_TABLE, 16);
+  const a5 = v128.load32_splat(TANH_TABLE, 20), a3 = v128.load32_splat(TANH_TABLE, 24);
+  const a1 = v128.load32_splat(TANH_TABLE, 28), b6 = v128.load32_splat(TANH_TABLE, 32);
+  const b4 = v128.load32_splat(TANH_TABLE, 36), b2 = v128.load32_splat(TANH_TABLE, 40);
+  const b0 = v128.load32_splat(TANH_TABLE, 44);
   const scaleIn = f32x4.splat(inScale);
   const scaleOut = f32x4.splat(outScale);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const offset = (<usize>i) << 2;
-    const x = f32x4.mul(v128.load(input + offset), scaleIn);
-    const magnitude = f32x4.abs(x);
-    // |x| >= 0.25: (1 - e) / (1 + e), e = exp(-2|x|) in (0, 1]; NaN passes through pmin.
-    const e = expWith(
-      f32x4.mul(f32x4.pmin(magnitude, cap), minusTwo),
-      log2e, magic, ln2High, ln2Low, p0, p1, p2, p3, p4, p5, one, bias,
-    );
-    const large = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
-    const signed = v128.or(large, v128.and(x, signMask));
-    // |x| < 0.25: the odd Taylor series, free of the cancellation above.
+    // pmin/pmax return x itself when it is NaN, so NaN goes through.
+    const x = f32x4.pmin(f32x4.pmax(f32x4.mul(v128.load(input + offset), scaleIn), minusLimit), limit);
     const x2 = f32x4.mul(x, x);
-    const series = madd(f32x4.mul(madd(madd(t0, x2, t1), x2, t2), x2), x, x);
-    const result = v128.bitselect(series, signed, f32x4.lt(magnitude, smallLimit));
-    v128.store(output + offset, f32x4.mul(result, scaleOut));
+    let p = madd(a13, x2, a11);
+    p = madd(p, x2, a9);
+    p = madd(p, x2, a7);
+    p = madd(p, x2, a5);
+    p = madd(p, x2, a3);
+    p = madd(p, x2, a1);
+    let q = madd(b6, x2, b4);
+    q = madd(q, x2, b2);
+    q = madd(q, x2, b0);
+    v128.store(output + offset, f32x4.mul(f32x4.div(f32x4.mul(p, x), q), scaleOut));
   }
   return i;
 }
@@ -142,7 +136,7 @@ export function tanhLoop(n: i32, input: usize, output: usize, inScale: f32, outS
 export function expLoop(n: i32, input: usize, output: usize, sigmoid: bool): i32 {
   const log2e = constant(0), magic = constant(4), ln2High = constant(8), ln2Low = constant(12);
   const p0 = constant(16), p1 = constant(20), p2 = constant(24), p3 = constant(28);
-  const p4 = constant(32), p5 = constant(36), one = constant(40), sigmoidCap = constant(68);
+  const p4 = constant(32), p5 = constant(36), one = constant(40), sigmoidCap = constant(44);
   const bias = i32x4.splat(127);
   const low = f32x4.splat(-87.3);
   const high = f32x4.splat(88.3);
