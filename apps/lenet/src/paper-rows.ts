@@ -94,7 +94,7 @@ export const PAPER_ROWS: readonly PaperRow[] = [
     augment: 'elastic',
     paperError: null,
     target: 0.7,
-    note: "not in the paper; Simard et al. 2003's larger CNN: 0.4%",
+    note: 'not in the paper; Simard et al. 2003: 0.4%',
   },
 ];
 
