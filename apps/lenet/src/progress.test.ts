@@ -22,6 +22,23 @@ describe('plain progress lines (not a terminal)', () => {
   });
 });
 
+describe('live progress bar (terminal)', () => {
+  it('draws a bar with throughput, loss and ETA, then the summary on its own line', () => {
+    let now = 0;
+    const written: string[] = [];
+    const terminal = { write: (text: string) => written.push(text), isTTY: true, columns: 120 };
+    const progress = createProgress(terminal, { now: () => now });
+    progress.startEpoch(2, 20, 1000);
+    now = 4_000;
+    progress.update({ done: 1000, loss: 0.125 });
+    progress.endEpoch('epoch 2/20 | done');
+    const screen = written.join('');
+    expect(screen).toContain('epoch 2/20 [');
+    expect(screen).toContain('100% 1000/1000 | 250 img/s | loss 0.1250 | eta 0s (run 1m12s)');
+    expect(screen.endsWith('epoch 2/20 | done\n')).toBe(true);
+  });
+});
+
 describe('formatDuration', () => {
   it('writes seconds, minutes and hours', () => {
     expect(formatDuration(42.4)).toBe('42s');
