@@ -1,4 +1,5 @@
-import { type Dataset, loadDataset } from '@lenet/datasets-mnist';
+import type { Dataset } from '@lenet/datasets-mnist';
+import { loadMnistSplit } from './mnist-data.js';
 import { ModelStore } from './models.js';
 import { formatHash, type Page, parseHash } from './url-state.js';
 
@@ -26,27 +27,6 @@ export class UrlBinding {
   }
 }
 
-/** Fetches a gzipped file and returns the decompressed bytes (the browser's own gunzip). */
-export async function fetchGunzipped(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  // A server may have decoded it already (Content-Encoding: gzip): check the magic bytes.
-  if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-/** One split of MNIST from this site, checked against the registry's SHA-256 of the raw files. */
-export async function loadMnistSplit(split: 'train' | 'test', base = MNIST_BASE): Promise<Dataset> {
-  const prefix = split === 'train' ? 'train' : 't10k';
-  const [images, labels] = await Promise.all([
-    fetchGunzipped(`${base}${prefix}-images-idx3-ubyte.gz`),
-    fetchGunzipped(`${base}${prefix}-labels-idx1-ubyte.gz`),
-  ]);
-  return loadDataset({ split, images, labels, verify: globalThis.crypto?.subtle !== undefined });
-}
-
 /** What every page shares: the URL, the data, the model that Draw shows. */
 export class AppContext {
   readonly url = new UrlBinding();
@@ -55,7 +35,7 @@ export class AppContext {
 
   /** The 10,000 MNIST test digits, fetched once. */
   mnistTest(): Promise<Dataset> {
-    this.testSet ??= loadMnistSplit('test');
+    this.testSet ??= loadMnistSplit('test', MNIST_BASE);
     return this.testSet;
   }
 

@@ -13,6 +13,7 @@ import {
   PADDED,
   PAPER_BACKGROUND,
   PAPER_FOREGROUND,
+  padToPaperScale,
   preprocessDrawing,
 } from './preprocess.js';
 import './draw.css';
@@ -27,8 +28,13 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   let loaded: LoadedModel | null = null;
   let testSet: Dataset | null = null;
   let pending = 0;
+  /** A test digit shown exactly as the data set has it, until the user draws over it. */
+  let exactField: Float32Array | null = null;
 
   const pad = createDrawingPad(() => schedule());
+  pad.element.addEventListener('pointerdown', () => {
+    exactField = null;
+  });
   const fieldCanvas = pixelCanvas(FIELD, FIELD, 5, '28 by 28 digit, centred by mass');
   const paddedCanvas = pixelCanvas(PADDED, PADDED, 4, '32 by 32 input in the paper scale');
   const predictionDigit = h(
@@ -167,6 +173,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
 
   function clear(): void {
     pad.clear();
+    exactField = null;
     state.test = -1;
     context.url.write('draw', encodeParams(schema, state));
     run();
@@ -176,7 +183,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   function run(): void {
     if (!loaded) return;
     const started = performance.now();
-    const result = pad.isEmpty() ? null : preprocessDrawing(pad.ink(), PAD_SIZE, PAD_SIZE);
+    const result = exactField
+      ? { field: exactField, padded: padToPaperScale(exactField) }
+      : pad.isEmpty()
+        ? null
+        : preprocessDrawing(pad.ink(), PAD_SIZE, PAD_SIZE);
     if (!result) {
       paint(fieldCanvas, new Float32Array(FIELD * FIELD), 0, 1);
       paint(

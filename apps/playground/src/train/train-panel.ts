@@ -1,8 +1,348 @@
 import type { AppContext } from '../app-context.js';
-import { h } from '../dom.js';
+import { MNIST_BASE } from '../app-context.js';
+import { formatNumber, h, select } from '../dom.js';
 import type { Panel } from '../panel.js';
+import { decodeParams, encodeParams } from '../url-state.js';
+import { type LiveChart, liveChart } from './charts.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { type EpochResult, type TrainConfig, trainSchema } from './training-session.js';
+import './train.css';
 
-export function mount(root: HTMLElement, _context: AppContext): Panel {
-  root.append(h('p', { class: 'hint' }, 'This page is being built.'));
-  return {};
+type RunState = 'idle' | 'loading' | 'running' | 'paused' | 'done';
+
+export function mount(root: HTMLElement, context: AppContext): Panel {
+  let config: TrainConfig = decodeParams(trainSchema, context.url.params('train'));
+  let worker: Worker | null = null;
+  let state: RunState = 'idle';
+  let batchX: number[] = [];
+  let batchLoss: number[] = [];
+  let smoothed: number[] = [];
+  let epochs: EpochResult[] = [];
+  let lastThroughput = 0;
+
+  const number = (values: readonly number[], format: (value: number) => string = String) =>
+    values.map((value) => [String(value), format(value)] as const);
+  const controls = [
+    select({
+      label: 'Model',
+      name: 'model',
+      value: config.model,
+      choices: [
+        ['lenet5', 'LeNet-5 (RBF output, 60k weights)'],
+        ['mlp-300', 'MLP 784-300-10 (238k weights)'],
+      ],
+      onChange: (model) => change({ model }),
+    }),
+    select({
+      label: 'Optimizer',
+      name: 'optimizer',
+      value: config.optimizer,
+      choices: [
+        ['adam', 'Adam'],
+        ['sgd', 'SGD with momentum 0.9'],
+      ],
+      onChange: (optimizer) => change({ optimizer }),
+    }),
+    select({
+      label: 'Learning rate',
+      name: 'lr',
+      value: String(config.lr),
+      choices: number([0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1]),
+      onChange: (lr) => change({ lr: Number(lr) }),
+    }),
+    select({
+      label: 'Batch size',
+      name: 'batch',
+      value: String(config.batch),
+      choices: number([1, 8, 16, 32, 64, 128, 256]),
+      onChange: (batch) => change({ batch: Number(batch) }),
+    }),
+    select({
+      label: 'Augmentation',
+      name: 'augment',
+      value: config.augment,
+      choices: [
+        ['none', 'None'],
+        ['affine', 'Affine (paper)'],
+        ['elastic', 'Elastic'],
+        ['both', 'Affine + elastic'],
+      ],
+      onChange: (augment) => change({ augment }),
+    }),
+    select({
+      label: 'Training images',
+      name: 'size',
+      value: String(config.size),
+      choices: number([1000, 5000, 10000, 30000, 60000], (value) => value.toLocaleString('en')),
+      onChange: (size) => change({ size: Number(size) }),
+    }),
+    select({
+      label: 'Test images',
+      name: 'testSize',
+      value: String(config.testSize),
+      choices: number([1000, 2000, 5000, 10000], (value) => value.toLocaleString('en')),
+      onChange: (testSize) => change({ testSize: Number(testSize) }),
+    }),
+    select({
+      label: 'Passes',
+      name: 'epochs',
+      value: String(config.epochs),
+      choices: number([1, 2, 3, 5, 10, 20]),
+      onChange: (value) => change({ epochs: Number(value) }),
+    }),
+  ];
+
+  const startButton = h(
+    'button',
+    { class: 'primary', 'data-action': 'start', onclick: () => start() },
+    'Start',
+  );
+  const pauseButton = h(
+    'button',
+    { 'data-action': 'pause', onclick: () => togglePause() },
+    'Pause',
+  );
+  const resetButton = h('button', { onclick: () => reset() }, 'Reset');
+  const useButton = h(
+    'button',
+    { 'data-action': 'use-weights', onclick: () => send({ type: 'weights' }) },
+    'Use in Draw',
+  );
+  const status = h(
+    'p',
+    { class: 'train-status', 'data-testid': 'train-status', 'aria-live': 'polite' },
+    'Ready.',
+  );
+  const progressBar = h('progress', { max: 1, value: 0, 'aria-label': 'Progress of this pass' });
+  const throughput = h('span', { class: 'badge', 'data-testid': 'throughput' }, '— images/s');
+  const lossChart: LiveChart = liveChart({
+    title: 'Training loss per batch',
+    xLabel: 'images seen',
+    yLabel: 'loss',
+    series: [
+      { label: 'batch', stroke: '#b9c8f5' },
+      { label: 'smoothed', stroke: '#2f6fed' },
+    ],
+    logScale: true,
+  });
+  const errorChart: LiveChart = liveChart({
+    title: 'Error per pass (%)',
+    xLabel: 'pass',
+    yLabel: 'error %',
+    series: [
+      { label: 'test', stroke: '#d64545', points: true },
+      { label: 'training (on the fly)', stroke: '#f0a020', dash: [6, 4], points: true },
+    ],
+  });
+  errorChart.element.dataset.testid = 'error-chart';
+  lossChart.element.dataset.testid = 'loss-chart';
+  const epochTable = h('table', { class: 'epoch-table', 'data-testid': 'epoch-table' });
+
+  root.append(
+    h(
+      'div',
+      { class: 'two-columns train-layout' },
+      h(
+        'div',
+        { class: 'card stack' },
+        h('h3', null, 'Settings'),
+        ...controls.map((control) => control.element),
+        h('div', { class: 'row' }, startButton, pauseButton, resetButton),
+        h(
+          'p',
+          { class: 'hint' },
+          'Training runs in a Web Worker with the same packages as the command line; the page stays responsive. LeNet-5 is trained with the MAP loss on its RBF outputs.',
+        ),
+      ),
+      h(
+        'div',
+        { class: 'stack' },
+        h(
+          'div',
+          { class: 'card' },
+          h('div', { class: 'row status-row' }, status, throughput),
+          progressBar,
+          h('div', { class: 'charts' }, lossChart.element, errorChart.element),
+        ),
+        h(
+          'div',
+          { class: 'card' },
+          h('div', { class: 'row' }, h('h3', null, 'Passes'), useButton),
+          epochTable,
+        ),
+      ),
+    ),
+  );
+
+  function change(patch: Partial<TrainConfig>): void {
+    config = { ...config, ...patch };
+    context.url.write('train', encodeParams(trainSchema, config));
+  }
+
+  function send(message: ToWorker): void {
+    worker?.postMessage(message);
+  }
+
+  function setState(next: RunState): void {
+    state = next;
+    startButton.disabled = state === 'loading' || state === 'running' || state === 'paused';
+    pauseButton.disabled = !(state === 'running' || state === 'paused');
+    pauseButton.textContent = state === 'paused' ? 'Resume' : 'Pause';
+    useButton.disabled = epochs.length === 0 && state !== 'paused';
+    for (const control of controls)
+      (control.element.querySelector('select') as HTMLSelectElement).disabled =
+        state !== 'idle' && state !== 'done';
+    root.dataset.state = state;
+  }
+
+  function start(): void {
+    reset();
+    worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
+    worker.onerror = (event) => {
+      status.textContent = `The worker failed: ${event.message}`;
+      setState('done');
+    };
+    send({ type: 'start', config, mnistBase: MNIST_BASE });
+    setState('loading');
+  }
+
+  function togglePause(): void {
+    if (state === 'running') {
+      send({ type: 'pause' });
+    } else if (state === 'paused') {
+      send({ type: 'resume' });
+      setState('running');
+    }
+  }
+
+  function reset(): void {
+    worker?.terminate();
+    worker = null;
+    batchX = [];
+    batchLoss = [];
+    smoothed = [];
+    epochs = [];
+    lossChart.setData([], [], []);
+    errorChart.setData([], [], []);
+    epochTable.replaceChildren();
+    progressBar.value = 0;
+    status.textContent = 'Ready.';
+    throughput.textContent = '— images/s';
+    setState('idle');
+  }
+
+  function receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'status':
+        status.textContent = message.text;
+        break;
+      case 'started':
+        status.textContent = `Training on ${message.trainCount.toLocaleString('en')} images, testing on ${message.testCount.toLocaleString('en')} (backend ${message.backend}).`;
+        setState('running');
+        break;
+      case 'batch': {
+        const { progress } = message;
+        message.losses.forEach((loss, i) => {
+          batchX.push(message.seen[i]);
+          batchLoss.push(loss);
+          const previous = smoothed.length > 0 ? smoothed[smoothed.length - 1] : loss;
+          smoothed.push(0.8 * previous + 0.2 * loss);
+        });
+        lossChart.setData(batchX, batchLoss, smoothed);
+        progressBar.value = progress.batch / progress.batches;
+        lastThroughput = progress.imagesPerSecond;
+        throughput.textContent = `${Math.round(progress.imagesPerSecond).toLocaleString('en')} images/s`;
+        throughput.dataset.imagesPerSecond = progress.imagesPerSecond.toFixed(1);
+        status.textContent = `Pass ${progress.epoch} of ${config.epochs} · batch ${progress.batch} of ${progress.batches} · loss ${formatNumber(progress.loss)}`;
+        break;
+      }
+      case 'epoch':
+        epochs.push(message.result);
+        errorChart.setData(
+          epochs.map((epoch) => epoch.epoch),
+          epochs.map((epoch) => epoch.testError),
+          epochs.map((epoch) => epoch.trainError),
+        );
+        renderEpochs();
+        useButton.disabled = false;
+        break;
+      case 'paused':
+        setState('paused');
+        status.textContent = `${status.textContent?.split(' · paused')[0]} · paused`;
+        break;
+      case 'done': {
+        const last = epochs.at(-1);
+        status.textContent = `Done: ${epochs.length} pass${epochs.length === 1 ? '' : 'es'}, test error ${last?.testError.toFixed(2)}%, ${Math.round(lastThroughput)} images/s.`;
+        setState('done');
+        break;
+      }
+      case 'weights':
+        void context.models
+          .setTrained(message.model, message.bytes, message.description)
+          .then(() => {
+            context.navigate('draw', { model: 'trained' });
+          });
+        break;
+      case 'error':
+        status.textContent = `Training failed: ${message.message}`;
+        status.classList.add('error');
+        setState('done');
+        break;
+    }
+  }
+
+  function renderEpochs(): void {
+    epochTable.replaceChildren(
+      h(
+        'tr',
+        null,
+        ...['pass', 'train loss', 'train error', 'test error', 'images/s', 'seconds'].map((title) =>
+          h('th', null, title),
+        ),
+      ),
+      ...epochs.map((epoch) =>
+        h(
+          'tr',
+          { 'data-test-error': epoch.testError },
+          h('td', null, String(epoch.epoch)),
+          h('td', null, formatNumber(epoch.trainLoss)),
+          h('td', null, `${epoch.trainError.toFixed(2)}%`),
+          h('td', { class: 'test-error' }, `${epoch.testError.toFixed(2)}%`),
+          h('td', null, Math.round(epoch.imagesPerSecond).toLocaleString('en')),
+          h('td', null, epoch.seconds.toFixed(1)),
+        ),
+      ),
+    );
+  }
+
+  const resize = () => {
+    lossChart.resize();
+    errorChart.resize();
+  };
+  window.addEventListener('resize', resize);
+  setState('idle');
+
+  return {
+    show() {
+      requestAnimationFrame(resize);
+    },
+    applyParams(params) {
+      if (state !== 'idle' && state !== 'done') return;
+      config = decodeParams(trainSchema, params);
+      const values = [
+        config.model,
+        config.optimizer,
+        config.lr,
+        config.batch,
+        config.augment,
+        config.size,
+        config.testSize,
+        config.epochs,
+      ];
+      controls.forEach((control, i) => {
+        control.input.value = String(values[i]);
+      });
+    },
+  };
 }

@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Session, screenshotDir, startSession } from './harness.js';
+
+let session: Session;
+beforeAll(async () => {
+  session = await startSession();
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('Train page', () => {
+  it('trains LeNet-5 for one pass on 1,000 images in the worker: charts update, error < 50%', async () => {
+    const page = await session.open('#train?size=1000&testSize=1000&epochs=1&batch=8&lr=0.003');
+    await page.locator('[data-action=start]').click();
+    const panel = page.locator('#panel-train .panel-body');
+    await expect
+      .poll(() => panel.getAttribute('data-state'), { timeout: 90_000, interval: 500 })
+      .toBe('done');
+    const status = await page.locator('[data-testid=train-status]').textContent();
+    expect(status).toMatch(/^Done: 1 pass, test error/);
+    const testError = Number(
+      await page
+        .locator('[data-testid=epoch-table] tr[data-test-error]')
+        .getAttribute('data-test-error'),
+    );
+    expect(testError).toBeLessThan(50);
+    expect(
+      Number(await page.locator('[data-testid=loss-chart]').getAttribute('data-points')),
+    ).toBeGreaterThan(3);
+    expect(await page.locator('[data-testid=error-chart]').getAttribute('data-points')).toBe('1');
+    const imagesPerSecond = Number(
+      await page.locator('[data-testid=throughput]').getAttribute('data-images-per-second'),
+    );
+    expect(imagesPerSecond).toBeGreaterThan(0);
+    console.log(
+      `train: LeNet-5, 1,000 images, batch 8, Adam 0.003: ${imagesPerSecond.toFixed(0)} images/s in the worker, test error ${testError.toFixed(1)}% on 1,000`,
+    );
+    writeFileSync(
+      join(screenshotDir, 'train-throughput.json'),
+      `${JSON.stringify({ imagesPerSecond, testError })}\n`,
+    );
+    await session.screenshot(page, 'train');
+
+    // The fresh weights go to the Draw page.
+    await page.locator('[data-action=use-weights]').click();
+    await expect.poll(() => page.url()).toContain('#draw?model=trained');
+    await expect
+      .poll(() => page.locator('#panel-draw select[name=model]').inputValue())
+      .toBe('trained');
+  });
+});

@@ -1,0 +1,134 @@
+/// <reference lib="webworker" />
+/**
+ * Trains in a Web Worker so the page never freezes: loads MNIST from the site, runs a
+ * `TrainingSession` batch by batch, yields to its message queue every few milliseconds (to
+ * hear pause/resume/stop) and reports progress at most every 100 ms.
+ */
+import { type Dataset, toFloat32Images } from '@lenet/datasets-mnist';
+import { loadMnistSplit } from '../mnist-data.js';
+import { ensureBackend } from '../network.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { type ImageSet, type TrainConfig, TrainingSession } from './training-session.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const datasets = new Map<string, Promise<Dataset>>();
+let session: TrainingSession | null = null;
+let paused = false;
+let wake: (() => void) | null = null;
+let runId = 0;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+function split(name: 'train' | 'test', base: string): Promise<Dataset> {
+  if (!datasets.has(name)) datasets.set(name, loadMnistSplit(name, base));
+  return datasets.get(name)!;
+}
+
+function imageSet(dataset: Dataset, side: number): ImageSet {
+  return {
+    images: toFloat32Images(dataset, { normalization: 'paper', padding: (side - 28) / 2 }),
+    labels: Int32Array.from({ length: dataset.length }, (_, i) => dataset.label(i)),
+    side,
+  };
+}
+
+const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+async function run(config: TrainConfig, mnistBase: string): Promise<void> {
+  const id = ++runId;
+  paused = false;
+  post({ type: 'status', text: 'Loading MNIST...' });
+  const [backend, train, test] = await Promise.all([
+    ensureBackend(),
+    split('train', mnistBase),
+    split('test', mnistBase),
+  ]);
+  if (id !== runId) return;
+  const side = config.model === 'lenet5' ? 32 : 28;
+  const trainPart = train.take(Math.min(config.size, train.length), { seed: config.seed });
+  const testPart = test.take(Math.min(config.testSize, test.length), { seed: 0 });
+  session = new TrainingSession(config, imageSet(trainPart, side), imageSet(testPart, side));
+  post({
+    type: 'started',
+    backend,
+    trainCount: trainPart.length,
+    testCount: testPart.length,
+    batches: session.batchesPerEpoch,
+  });
+  let lastYield = performance.now();
+  let lastReport = 0;
+  let losses: number[] = [];
+  let seen: number[] = [];
+  while (session && !session.finished && id === runId) {
+    if (paused) {
+      post({ type: 'paused' });
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      continue;
+    }
+    const { progress, epoch } = session.step();
+    losses.push(progress.loss);
+    seen.push(progress.seen);
+    const now = performance.now();
+    if (now - lastReport > 100 || epoch || progress.batch === 1) {
+      post({ type: 'batch', progress, losses, seen });
+      losses = [];
+      seen = [];
+      lastReport = now;
+    }
+    if (epoch) post({ type: 'epoch', result: epoch });
+    if (now - lastYield > 30) {
+      await yieldToMessages();
+      lastYield = performance.now();
+    }
+  }
+  if (id === runId && session?.finished) post({ type: 'done' });
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'start':
+      run(message.config, message.mnistBase).catch((error) => {
+        post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      });
+      break;
+    case 'pause':
+      paused = true;
+      break;
+    case 'resume':
+      paused = false;
+      wake?.();
+      wake = null;
+      break;
+    case 'stop':
+      runId++;
+      session = null;
+      paused = false;
+      wake?.();
+      wake = null;
+      break;
+    case 'weights':
+      if (session) {
+        const bytes = session.weights();
+        const epochs = session.history.length;
+        const last = session.history.at(-1);
+        post(
+          {
+            type: 'weights',
+            model: session.config.model,
+            bytes,
+            description: `${session.config.model === 'lenet5' ? 'LeNet-5' : 'MLP'} trained here, ${epochs} pass${epochs === 1 ? '' : 'es'}${
+              last ? `, ${last.testError.toFixed(2)}% test error` : ''
+            }`,
+          },
+          [bytes.buffer],
+        );
+      }
+      break;
+  }
+};
