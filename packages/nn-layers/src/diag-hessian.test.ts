@@ -1,4 +1,4 @@
-import { Generator, tensor } from '@lenet/tensor';
+import { Generator, mul, sum, tensor } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
 import { estimateDiagHessian } from './diag-hessian.js';
 import { Conv2d } from './layers/conv2d.js';
@@ -295,6 +295,50 @@ describe('estimateDiagHessian on LeNet-5', () => {
     );
     const mean = together.map((_, k) => single.reduce((sum, s) => sum + s[k], 0) / 4);
     expect(together).toBeAllclose(mean, { rtol: 1e-4, atol: 1e-9 });
+  });
+
+  it('equals the exact Gauss-Newton diagonal for F6 and C5 (84 per-output backward passes)', () => {
+    // Under eq. 8, E = sum_j (x_j - w_label,j)^2 over the 84 F6 states x, so the exact
+    // Gauss-Newton diagonal is 2 sum_j (dx_j/dw)^2, with dx_j/dw from one backward pass per j.
+    const body = new Sequential(model.layers.slice(0, -1));
+    const parameters = model.parameters();
+    const exact = parameters.map((p) => new Float64Array(p.size));
+    const count = 2;
+    for (let n = 0; n < count; n++) {
+      const x = tensor(input.data.slice(n * 1024, (n + 1) * 1024), [1, 1, 32, 32]);
+      for (let j = 0; j < 84; j++) {
+        model.zeroGrad();
+        const pick = new Float32Array(84);
+        pick[j] = 1;
+        sum(mul(body.forward(x), tensor(pick, [1, 84]))).backward();
+        parameters.forEach((parameter, index) => {
+          const gradient = parameter.grad!.data;
+          for (let k = 0; k < gradient.length; k++)
+            exact[index][k] += (2 * gradient[k] ** 2) / count;
+        });
+      }
+    }
+    model.zeroGrad();
+    const estimate = estimateDiagHessian(
+      model,
+      {
+        input: tensor(input.data.slice(0, count * 1024), [count, 1, 32, 32]),
+        labels: tensor(labels.data.slice(0, count), [count]),
+      },
+      'rbf-mse',
+    );
+    const names = model.namedParameters().map(([name]) => name);
+    names.forEach((name, index) => {
+      if (/^(c5|f6)\./.test(name)) {
+        expect(estimate[index]).toBeAllclose(exact[index], { rtol: 2e-3, atol: 1e-9 });
+      }
+    });
+    // Lower down, connections of a shared weight reach the output through several units and
+    // the paper's diagonal approximation drops their cross terms: c1 is several times smaller.
+    const mean = (values: ArrayLike<number>) =>
+      Array.from(values).reduce((a, b) => a + b, 0) / values.length;
+    const c1 = names.indexOf('c1.weight');
+    expect(mean(estimate[c1])).toBeLessThan(mean(exact[c1]));
   });
 
   it('accepts several batches and refuses none', () => {
