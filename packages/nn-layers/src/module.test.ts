@@ -37,6 +37,7 @@ describe('Module', () => {
     const layer = new Linear(2, 2);
     const net = new Sequential([layer, layer]);
     expect(net.parameters()).toHaveLength(2);
+    expect(net.parameterCount()).toBe(6);
   });
 
   it('train() and eval() reach every descendant', () => {

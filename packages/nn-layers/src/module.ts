@@ -162,8 +162,9 @@ export abstract class Module {
 
   /** Number of trainable parameter values (the paper's "free parameters"). */
   parameterCount(): number {
+    const modules = new Set(this.namedModules().map(([, module]) => module));
     let count = 0;
-    for (const [, module] of this.namedModules()) count += module.ownParameterCount();
+    for (const module of modules) count += module.ownParameterCount();
     return count;
   }
 
