@@ -50,11 +50,18 @@ export function lineChart(options: LineChartOptions): string {
   ];
 
   let xTicks = options.logX ? logTicks(...xDomain) : linearTicks(...xDomain);
-  // Whole-number data (passes, epochs) gets whole-number ticks only.
+  // Whole-number data (passes, sizes) gets whole-number ticks; a few sizes on a log axis are
+  // best labelled by themselves.
+  const markedXs = options.series.flatMap((series) =>
+    series.markers === false ? [] : series.points.map(([x]) => x),
+  );
+  const distinctXs = [...new Set(markedXs)]
+    .filter((x) => Number.isInteger(x) && (!options.logX || x > 0))
+    .sort((a, b) => a - b);
   const wholeTicks = xTicks.filter(Number.isInteger);
-  if (xs.every(Number.isInteger) && wholeTicks.length >= 2) xTicks = wholeTicks;
-  else if (xs.every(Number.isInteger) && !options.logX)
-    xTicks = [...new Set(xs)].sort((a, b) => a - b);
+  if (options.logX && distinctXs.length >= 2 && distinctXs.length <= 12) xTicks = distinctXs;
+  else if (xs.every(Number.isInteger) && wholeTicks.length >= 2) xTicks = wholeTicks;
+  else if (xs.every(Number.isInteger) && !options.logX) xTicks = distinctXs;
   const yTicks = options.logY ? logTicks(...yDomain) : linearTicks(...yDomain);
   for (const tick of xTicks) {
     const x = xScale(tick);

@@ -128,3 +128,30 @@ describe('lineChart x ticks', () => {
     expect(labels).toEqual(['1', '2']);
   });
 });
+
+describe('lineChart log x ticks', () => {
+  it('labels a few training-set sizes by themselves', () => {
+    const svg = lineChart({
+      title: 't',
+      xLabel: 'P',
+      yLabel: 'error',
+      logX: true,
+      series: [
+        {
+          name: 'a',
+          points: [
+            [1000, 3],
+            [2000, 2],
+            [5000, 1.5],
+            [60000, 1],
+          ],
+          color: 'red',
+        },
+      ],
+    });
+    const labels = [...svg.matchAll(/text-anchor="middle"[^>]*>([\dk.]+)<\/text>/g)].map(
+      (match) => match[1],
+    );
+    expect(labels).toEqual(['1k', '2k', '5k', '60k']);
+  });
+});
