@@ -375,7 +375,7 @@ function main(): void {
   for (const size of [64, 256, 512, 1024]) {
     const slow = gemmGflops(reference, size);
     const fast = gemmGflops(wasm, size);
-    console.log(row([size, slow, fast, `${(fast / slow).toFixed(1)}x`]));
+    console.log(row([String(size), slow, fast, `${(fast / slow).toFixed(1)}x`]));
   }
   console.log('\n| LeNet-5 forward + backward | batch | reference ms | wasm ms | speed-up |');
   console.log('|---|---|---|---|---|');
@@ -387,12 +387,12 @@ function main(): void {
       const fast = timeMs(layer.setup(wasm, batch));
       referenceTotal += slow;
       wasmTotal += fast;
-      console.log(row([layer.name, batch, slow, fast, `${(slow / fast).toFixed(1)}x`]));
+      console.log(row([layer.name, String(batch), slow, fast, `${(slow / fast).toFixed(1)}x`]));
     }
     console.log(
       row([
         'sum of the layers, per image',
-        batch,
+        String(batch),
         referenceTotal / batch,
         wasmTotal / batch,
         `${(referenceTotal / wasmTotal).toFixed(1)}x`,
@@ -403,7 +403,7 @@ function main(): void {
     console.log(
       row([
         '**whole LeNet-5 (tensor ops), per image**',
-        batch,
+        String(batch),
         slow,
         fast,
         `**${(slow / fast).toFixed(1)}x**`,
