@@ -57,6 +57,13 @@ describe('Draw page', () => {
     }
     expect(await page.locator('.kernels canvas').count()).toBe(6);
     await session.screenshot(page, 'draw-one');
+    // Readable on a phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await session.screenshot(page, 'draw-phone');
   });
 
   it('reads a ring as 0 (and reports the time of one redraw)', async () => {

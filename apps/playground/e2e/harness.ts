@@ -66,7 +66,9 @@ export interface Session {
 }
 
 /** Starts the server and Chromium with a fresh profile. */
-export async function startSession(): Promise<Session> {
+export async function startSession(
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
+): Promise<Session> {
   try {
     statSync(join(distDir, 'index.html'));
   } catch {
@@ -97,7 +99,8 @@ export async function startSession(): Promise<Session> {
       '--disable-quic',
     ],
     viewport: { width: 1280, height: 900 },
-    serviceWorkers: 'block',
+    // Blocked unless a test is about offline use: a cached old build must never hide a new one.
+    serviceWorkers: options.serviceWorkers ?? 'block',
   });
   mkdirSync(screenshotDir, { recursive: true });
   const errors: string[] = [];

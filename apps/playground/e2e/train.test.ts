@@ -51,4 +51,23 @@ describe('Train page', () => {
       .poll(() => page.locator('#panel-draw select[name=model]').inputValue())
       .toBe('trained');
   });
+
+  it('pauses between batches, resumes, and resets', async () => {
+    const page = await session.open('#train?size=10000&testSize=1000&epochs=1&batch=8');
+    const panel = page.locator('#panel-train .panel-body');
+    const status = page.locator('[data-testid=train-status]');
+    await page.locator('[data-action=start]').click();
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/batch \d+ of 1250/);
+    await page.locator('[data-action=pause]').click();
+    await expect.poll(() => panel.getAttribute('data-state')).toBe('paused');
+    const pausedAt = await status.textContent();
+    await page.waitForTimeout(600);
+    expect(await status.textContent()).toBe(pausedAt);
+    await page.locator('[data-action=pause]').click();
+    await expect.poll(() => status.textContent()).not.toBe(pausedAt);
+    expect(await panel.getAttribute('data-state')).toBe('running');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    expect(await panel.getAttribute('data-state')).toBe('idle');
+    expect(await status.textContent()).toBe('Ready.');
+  });
 });

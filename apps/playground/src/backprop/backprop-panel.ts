@@ -5,7 +5,7 @@ import type { Panel } from '../panel.js';
 import { decodeParams, encodeParams, field } from '../url-state.js';
 import { type BackwardStep, backwardSteps } from './backward-steps.js';
 import { buildValue, parseAssignments, parseEquation } from './expression.js';
-import { type GraphView, renderGraph } from './graph-view.js';
+import { type GraphView, nodeTitle, renderGraph } from './graph-view.js';
 import { PRESETS } from './presets.js';
 import './backprop.css';
 
@@ -155,10 +155,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
 
   function describeStep(step: BackwardStep): string {
     if (!graph) return '';
-    const name = (id: number) => {
-      const node = graph!.nodes[id];
-      return node.label !== '' ? node.label : `[${opSymbol(node)}]`;
-    };
+    const name = (id: number) => nodeTitle(graph!.nodes[id]);
     if (step.contributions.length === 0) {
       return `Seed: d${name(step.node)}/d${name(step.node)} = 1.`;
     }
@@ -167,7 +164,15 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       ({ to, local, amount }) =>
         `${name(to)}.grad += ${formatNumber(local)} × ${formatNumber(grad)} = ${formatNumber(amount)}`,
     );
-    return `${name(step.node)} = ${graph.nodes[step.node].op}(...): ${parts.join('; ')}.`;
+    const node = graph.nodes[step.node];
+    const inputs = step.contributions.map(({ to }) => name(to));
+    const formula =
+      inputs.length === 2
+        ? `${inputs[0]} ${opSymbol(node)} ${inputs[1]}`
+        : node.op === 'pow'
+          ? `${inputs[0]}${opSymbol(node)}`
+          : `${opSymbol(node)}(${inputs[0]})`;
+    return `${name(step.node)} = ${formula}: ${parts.join('; ')}.`;
   }
 
   function goTo(index: number): void {

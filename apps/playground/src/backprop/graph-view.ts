@@ -22,8 +22,10 @@ export interface GraphView {
   }): void;
 }
 
-function nodeTitle(node: Graph['nodes'][number]): string {
-  return node.label !== '' ? node.label : node.op === '' ? 'const' : '';
+/** A node's name on screen: its label, or t<id> for an unnamed intermediate value. */
+export function nodeTitle(node: Graph['nodes'][number]): string {
+  if (node.label !== '') return node.label;
+  return node.op === '' ? 'const' : `t${node.id}`;
 }
 
 export function renderGraph(graph: Graph, direction: 'LR' | 'TB' = 'LR'): GraphView {

@@ -211,7 +211,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         : result.field.map((ink) => PAPER_BACKGROUND + ink * (PAPER_FOREGROUND - PAPER_BACKGROUND));
     const prediction = predict(loaded.model, input);
     showPrediction(prediction);
-    layerView.update(prediction.layers);
+    layerView.update(prediction.layers, prediction.output === 'rbf' ? prediction.digit : null);
     const total = performance.now() - started;
     timing.textContent = `Preprocessing, forward pass and all activations: ${total.toFixed(1)} ms (forward ${prediction.milliseconds.toFixed(1)} ms)`;
     timing.dataset.ms = total.toFixed(3);

@@ -3,7 +3,7 @@
  * of cells (F6's 84 units in the 7x12 layout of the RBF codes they are compared with).
  * Pointing at a unit shows its value.
  */
-import { RBF_CODE_HEIGHT, RBF_CODE_WIDTH } from '@lenet/nn-layers';
+import { RBF_CODE_HEIGHT, RBF_CODE_LENGTH, RBF_CODE_WIDTH, rbfDigitCodes } from '@lenet/nn-layers';
 import { h } from '../dom.js';
 import { divergingColormap, inkColormap, paint, pixelCanvas } from '../image-canvas.js';
 import type { LayerActivation } from '../network.js';
@@ -50,13 +50,22 @@ export class LayerView {
   private rows: LayerRow[] = [];
   private structure = '';
   private readonly tooltip = h('div', { class: 'tooltip', hidden: true });
+  private readonly codes = rbfDigitCodes();
+  /** Beside F6: the RBF code (the stylised digit) of the answer, which F6 is compared with. */
+  private readonly code = pixelCanvas(
+    RBF_CODE_WIDTH,
+    RBF_CODE_HEIGHT,
+    10,
+    'RBF code of the answer',
+  );
+  private readonly codeCaption = h('span', { class: 'code-caption' });
 
   constructor() {
     document.body.append(this.tooltip);
   }
 
   /** Shows `layers` (skipping the input and shape-only layers); rebuilds when the model changes. */
-  update(layers: readonly LayerActivation[]): void {
+  update(layers: readonly LayerActivation[], answer: number | null = null): void {
     const shown = layers.filter((layer, i) => i > 0 && layer.name !== 'flatten');
     const structure = shown.map((layer) => `${layer.name}:${layer.shape.join('x')}`).join('|');
     if (structure !== this.structure) this.build(shown, structure);
@@ -64,6 +73,10 @@ export class LayerView {
       row.activation = shown[i];
       this.paintRow(row, i === this.rows.length - 1);
     });
+    if (answer !== null) {
+      paint(this.code, this.codes, -1.7159, 1.7159, divergingColormap, answer * RBF_CODE_LENGTH);
+      this.codeCaption.textContent = `code of ${answer}`;
+    }
   }
 
   private build(layers: readonly LayerActivation[], structure: string): void {
@@ -110,7 +123,14 @@ export class LayerView {
             h('strong', null, TITLES[activation.name] ?? activation.name),
             h('span', { class: 'badge' }, describeShape(shape)),
           ),
-          h('div', { class: 'layer-maps' }, ...pictures.map((picture) => picture.canvas)),
+          h(
+            'div',
+            { class: 'layer-maps' },
+            ...pictures.map((picture) => picture.canvas),
+            activation.name === 'f6' && count === RBF_CODE_LENGTH
+              ? h('figure', { class: 'code-figure' }, this.code, this.codeCaption)
+              : null,
+          ),
         ),
       );
     }
