@@ -41,7 +41,7 @@ export async function runEval(options: EvalCommandOptions, io: CliIo): Promise<v
       classNames.map((name, label) => [
         name,
         String(evaluation.classCounts[label]),
-        String(Math.round((evaluation.perClassError[label] * evaluation.classCounts[label]) / 100)),
+        String(evaluation.classCounts[label] - evaluation.confusion[label][label]),
         `${evaluation.perClassError[label].toFixed(2)}%`,
       ]),
     )}\n\n`,
