@@ -1,15 +1,16 @@
 import { noGrad, type Tensor } from '@lenet/tensor';
 import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
+import { type LossOption, resolveLoss } from './loss.js';
 import { ConfusionMatrix, type PredictionRule, predictClass } from './metrics.js';
-import type { LossFunction, TrainableModel } from './model.js';
+import type { TrainableModel } from './model.js';
 
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 500. */
   batchSize?: number;
-  /** How an output row names its class. Default 'argmax' (use 'argmin' for RBF penalties). */
+  /** How an output row names its class. Default: 'argmin' for RBF losses, else 'argmax'. */
   prediction?: PredictionRule;
-  /** Also report the mean loss. */
-  loss?: LossFunction;
+  /** Also report the mean loss: a function or an `@lenet/nn-layers` loss name. */
+  loss?: LossOption;
   /** List the misclassified samples with their scores. Default true. */
   misclassified?: boolean;
 }
@@ -51,7 +52,8 @@ export function evaluate(
 ): Evaluation {
   checkSamples(data, 'evaluate data');
   const batchSize = Math.min(data.length, checkBatchSize(options.batchSize ?? 500));
-  const rule = options.prediction ?? 'argmax';
+  const loss = options.loss === undefined ? null : resolveLoss(options.loss);
+  const rule = options.prediction ?? loss?.prediction ?? 'argmax';
   const classCount = data.classCount ?? 10;
   const keepMisclassified = options.misclassified ?? true;
   const confusion = new ConfusionMatrix(classCount);
@@ -68,7 +70,7 @@ export function evaluate(
         const batch = assembler.fill(null, start, count);
         const output = model.forward(batch.images);
         checkOutput(output, count, classCount);
-        if (options.loss) lossSum += options.loss(output, batch.labels).item() * count;
+        if (loss) lossSum += loss.compute(output, batch.labels).item() * count;
         const scores = output.data;
         const labels = batch.labels.data;
         for (let i = 0; i < count; i++) {
@@ -93,7 +95,7 @@ export function evaluate(
     count: data.length,
     errors: confusion.errors,
     errorRate: confusion.errorRate(),
-    ...(options.loss ? { loss: lossSum / data.length } : {}),
+    ...(loss ? { loss: lossSum / data.length } : {}),
     perClassError: confusion.perClassError(),
     classCounts: confusion.classCounts(),
     confusion: confusion.rows(),

@@ -2,9 +2,10 @@ import { Generator, type Tensor } from '@lenet/tensor';
 import type { Checkpoint, CheckpointStore, MonitorState } from './checkpoint.js';
 import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
 import { checkBatchSize, checkOutput, evaluate } from './evaluate.js';
+import { type LossOption, resolveLoss } from './loss.js';
 import type { EpochMetrics, PredictionRule } from './metrics.js';
 import { predictClass } from './metrics.js';
-import type { LossFunction, TrainableModel } from './model.js';
+import type { TrainableModel } from './model.js';
 import type { Optimizer } from './optimizer.js';
 import type { Schedule } from './schedules.js';
 
@@ -55,7 +56,8 @@ export interface FitOptions {
   validation?: LabelledSamples;
   /** Evaluated after each pass for the report (test error per pass, as in the paper). */
   test?: LabelledSamples;
-  loss: LossFunction;
+  /** A function, or an `@lenet/nn-layers` loss name ('cross-entropy', 'rbf-map', { name, j }). */
+  loss: LossOption;
   optimizer: Optimizer;
   /** Learning rate before each step; default: keep the optimizer's own. */
   schedule?: Schedule;
@@ -69,9 +71,9 @@ export interface FitOptions {
   augment?: BatchAugment;
   /** Seeds every random stream of the run (order, augmentation, curvature samples). Default 0. */
   seed?: number;
-  /** How an output row names its class. Default 'argmax'; 'argmin' for RBF penalties. */
+  /** How an output row names its class. Default: 'argmin' for RBF losses, else 'argmax'. */
   prediction?: PredictionRule;
-  /** Needed by SDLM; default: `@lenet/nn-layers`' Gauss-Newton pass (`gaussNewtonCurvature`). */
+  /** Needed by SDLM; default for a named loss: the Gauss-Newton pass (`gaussNewtonCurvature`). */
   curvature?: CurvatureEstimator;
   /** Batch size for validation/test evaluation. Default 500. */
   evaluationBatchSize?: number;
@@ -141,7 +143,7 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
   const fixedOrder = settings.shuffle === 'once' ? random.order.permutation(train.length) : null;
   const order = new Int32Array(train.length);
   const assembler = new BatchAssembler(train, batchSize);
-  const curvature = curvatureSampler(model, options, random.curvature);
+  const curvature = curvatureSampler(model, options, settings.curvature, random.curvature);
 
   let history: EpochMetrics[] = [];
   let monitorState: MonitorState = { bestValue: null, bestEpoch: 0, epochsSinceImprovement: 0 };
@@ -288,9 +290,7 @@ function resolveOptions(options: FitOptions) {
   checkSamples(options.train, 'train');
   if (options.validation) checkSamples(options.validation, 'validation');
   if (options.test) checkSamples(options.test, 'test');
-  if (typeof options.loss !== 'function') {
-    throw new TypeError('fit: loss must be a function (output, labels) => scalar tensor');
-  }
+  const loss = resolveLoss(options.loss);
   if (!options.optimizer || typeof options.optimizer.step !== 'function') {
     throw new TypeError('fit: optimizer must be an Optimizer (SGD, Adam, AdamW, SDLM)');
   }
@@ -317,7 +317,8 @@ function resolveOptions(options: FitOptions) {
   }
   return {
     train: options.train,
-    loss: options.loss,
+    loss: loss.compute,
+    curvature: options.curvature ?? loss.curvature,
     optimizer: options.optimizer,
     schedule: options.schedule,
     epochs: options.epochs,
@@ -326,7 +327,7 @@ function resolveOptions(options: FitOptions) {
     shuffle: options.shuffle ?? true,
     augment: options.augment,
     seed,
-    prediction: options.prediction ?? 'argmax',
+    prediction: options.prediction ?? loss.prediction ?? 'argmax',
     monitor,
     patience,
     minDelta: options.earlyStopping?.minDelta ?? 0,
@@ -403,16 +404,16 @@ function countErrors(
 function curvatureSampler(
   model: TrainableModel,
   options: FitOptions,
+  estimator: CurvatureEstimator | null,
   generator: Generator,
 ): (sampleCount: number) => Float32Array[] {
   const train = options.train;
   const indices = new Int32Array(train.length);
   let assembler: BatchAssembler | null = null;
   return (sampleCount) => {
-    const estimator = options.curvature;
     if (!estimator) {
       throw new TypeError(
-        'fit: this optimizer needs curvature estimates; pass `curvature` (e.g. gaussNewtonCurvature)',
+        "fit: this optimizer needs curvature estimates: give the loss by name (e.g. 'rbf-map') or pass `curvature` (e.g. gaussNewtonCurvature(loss))",
       );
     }
     const count = Math.min(sampleCount, train.length);

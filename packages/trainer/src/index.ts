@@ -31,6 +31,11 @@ export {
   NonFiniteLossError,
 } from './fit.js';
 export {
+  gaussNewtonCurvature,
+  type LossOption,
+  predictionRuleFor,
+} from './loss.js';
+export {
   ConfusionMatrix,
   type EpochMetrics,
   type PredictionRule,
