@@ -43,19 +43,26 @@ describe('Draw page', () => {
       0.15 + (0.7 * i) / 11,
     ]);
     expect(await predictionAfter(page, stroke)).toBe('1');
-    // every layer is shown: C1 6 maps, S2 6, C3 16, S4 16, C5, F6, output; and 6 kernels
+    // every layer is shown: C1 6 maps, S2 6, C3 16, S4 16, C5, F6 (and beside it the RBF code
+    // of the answer), output; and 6 kernels
     for (const [layer, count] of [
       ['c1', 6],
       ['s2', 6],
       ['c3', 16],
       ['s4', 16],
       ['c5', 1],
-      ['f6', 1],
+      ['f6', 2],
       ['output', 1],
     ] as const) {
       expect(await page.locator(`[data-layer=${layer}] canvas`).count()).toBe(count);
     }
     expect(await page.locator('.kernels canvas').count()).toBe(6);
+    // Unit values can be read with the keyboard as well as by pointing.
+    await page.locator('[data-layer=c1] .layer-maps').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect
+      .poll(() => page.locator('.tooltip').textContent())
+      .toMatch(/^c1 map 1 \(1, 0\): -?\d+\.\d{4}$/);
     await session.screenshot(page, 'draw-one');
     // Readable on a phone: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -150,7 +150,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       h(
         'p',
         { class: 'hint' },
-        'Red is positive, blue negative, white zero. Point at a unit to read its value. F6 is drawn 7x12 like the RBF codes it is compared with.',
+        'Red is positive, blue negative, white zero. Point at a unit (or focus a layer and use the arrow keys) to read its value. F6 is drawn 7x12 like the RBF code it is compared with, shown beside it.',
       ),
       layerView.element,
     ),

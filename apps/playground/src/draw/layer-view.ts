@@ -59,6 +59,7 @@ export class LayerView {
     'RBF code of the answer',
   );
   private readonly codeCaption = h('span', { class: 'code-caption' });
+  private readonly announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
 
   constructor() {
     document.body.append(this.tooltip);
@@ -74,7 +75,7 @@ export class LayerView {
       this.paintRow(row, i === this.rows.length - 1);
     });
     if (answer !== null) {
-      paint(this.code, this.codes, -1.7159, 1.7159, divergingColormap, answer * RBF_CODE_LENGTH);
+      paint(this.code, this.codes, -1, 1, divergingColormap, answer * RBF_CODE_LENGTH);
       this.codeCaption.textContent = `code of ${answer}`;
     }
   }
@@ -82,7 +83,7 @@ export class LayerView {
   private build(layers: readonly LayerActivation[], structure: string): void {
     this.structure = structure;
     this.rows = [];
-    this.element.replaceChildren();
+    this.element.replaceChildren(this.announcer);
     for (const activation of layers) {
       const { shape } = activation;
       const pictures: Picture[] = [];
@@ -112,6 +113,19 @@ export class LayerView {
       }
       const row: LayerRow = { activation, pictures, count };
       for (const picture of pictures) this.attachHover(row, picture);
+      const maps = h(
+        'div',
+        {
+          class: 'layer-maps',
+          tabindex: 0,
+          'aria-label': `${TITLES[activation.name] ?? activation.name}: use the arrow keys to read unit values`,
+        },
+        ...pictures.map((picture) => picture.canvas),
+        activation.name === 'f6' && count === RBF_CODE_LENGTH
+          ? h('figure', { class: 'code-figure' }, this.code, this.codeCaption)
+          : null,
+      );
+      this.attachKeyboard(row, maps, this.announcer);
       this.rows.push(row);
       this.element.append(
         h(
@@ -123,14 +137,7 @@ export class LayerView {
             h('strong', null, TITLES[activation.name] ?? activation.name),
             h('span', { class: 'badge' }, describeShape(shape)),
           ),
-          h(
-            'div',
-            { class: 'layer-maps' },
-            ...pictures.map((picture) => picture.canvas),
-            activation.name === 'f6' && count === RBF_CODE_LENGTH
-              ? h('figure', { class: 'code-figure' }, this.code, this.codeCaption)
-              : null,
-          ),
+          maps,
         ),
       );
     }
@@ -166,31 +173,88 @@ export class LayerView {
     }
   }
 
+  /** "c1 map 3 (4, 7): 0.1234", or null outside the layer's units. */
+  private describeUnit(row: LayerRow, picture: Picture, x: number, y: number): string | null {
+    if (x < 0 || y < 0 || x >= picture.width || y >= picture.height) return null;
+    const index = picture.offset + y * picture.width + x;
+    if (row.count > 0 && index >= row.count) return null;
+    const where =
+      row.count > 0
+        ? `unit ${index}`
+        : `map ${Math.floor(picture.offset / (picture.width * picture.height)) + 1} (${x}, ${y})`;
+    return `${row.activation.name} ${where}: ${row.activation.data[index].toFixed(4)}`;
+  }
+
+  private showTooltip(text: string | null, left: number, top: number): void {
+    this.tooltip.hidden = text === null;
+    if (text === null) return;
+    this.tooltip.textContent = text;
+    this.tooltip.style.left = `${left + 12}px`;
+    this.tooltip.style.top = `${top + 12}px`;
+  }
+
   private attachHover(row: LayerRow, picture: Picture): void {
     const show = (event: PointerEvent) => {
       const rect = picture.canvas.getBoundingClientRect();
       const x = Math.floor(((event.clientX - rect.left) / rect.width) * picture.width);
       const y = Math.floor(((event.clientY - rect.top) / rect.height) * picture.height);
-      if (x < 0 || y < 0 || x >= picture.width || y >= picture.height) return;
-      const index = picture.offset + y * picture.width + x;
-      if (row.count > 0 && index >= row.count) {
-        this.tooltip.hidden = true;
-        return;
-      }
-      const value = row.activation.data[index];
-      const where =
-        row.count > 0
-          ? `unit ${index}`
-          : `map ${Math.floor(picture.offset / (picture.width * picture.height)) + 1} (${x}, ${y})`;
-      this.tooltip.textContent = `${row.activation.name} ${where}: ${value.toFixed(4)}`;
-      this.tooltip.hidden = false;
-      this.tooltip.style.left = `${event.clientX + 12}px`;
-      this.tooltip.style.top = `${event.clientY + 12}px`;
+      this.showTooltip(this.describeUnit(row, picture, x, y), event.clientX, event.clientY);
     };
     picture.canvas.addEventListener('pointermove', show);
     picture.canvas.addEventListener('pointerdown', show);
     picture.canvas.addEventListener('pointerleave', () => {
       this.tooltip.hidden = true;
+    });
+  }
+
+  /**
+   * Keyboard reading of unit values: the layer's maps take focus; arrows move over the units
+   * (left/right run on into the next map), and the value is shown and announced.
+   */
+  private attachKeyboard(row: LayerRow, container: HTMLElement, announcer: HTMLElement): void {
+    const cursor = { picture: 0, x: 0, y: 0 };
+    const show = () => {
+      const picture = row.pictures[cursor.picture];
+      const text = this.describeUnit(row, picture, cursor.x, cursor.y);
+      const rect = picture.canvas.getBoundingClientRect();
+      const left = rect.left + ((cursor.x + 0.5) / picture.width) * rect.width;
+      const top = rect.top + ((cursor.y + 0.5) / picture.height) * rect.height;
+      this.showTooltip(text, left, top);
+      announcer.textContent = text ?? '';
+    };
+    container.addEventListener('focus', show);
+    container.addEventListener('blur', () => {
+      this.tooltip.hidden = true;
+    });
+    container.addEventListener('keydown', (event) => {
+      const picture = row.pictures[cursor.picture];
+      const moves: Record<string, () => void> = {
+        ArrowRight: () => {
+          if (cursor.x + 1 < picture.width) cursor.x++;
+          else if (cursor.picture + 1 < row.pictures.length) {
+            cursor.picture++;
+            cursor.x = 0;
+          }
+        },
+        ArrowLeft: () => {
+          if (cursor.x > 0) cursor.x--;
+          else if (cursor.picture > 0) {
+            cursor.picture--;
+            cursor.x = row.pictures[cursor.picture].width - 1;
+          }
+        },
+        ArrowDown: () => {
+          cursor.y = Math.min(picture.height - 1, cursor.y + 1);
+        },
+        ArrowUp: () => {
+          cursor.y = Math.max(0, cursor.y - 1);
+        },
+      };
+      const move = moves[event.key];
+      if (!move) return;
+      event.preventDefault();
+      move();
+      show();
     });
   }
 }
