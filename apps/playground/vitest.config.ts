@@ -10,5 +10,7 @@ export default defineProject({
   test: {
     ...shared.test,
     include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    // A browser test may wait for a training pass on a busy 2-core machine.
+    testTimeout: 120_000,
   },
 });

@@ -168,7 +168,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           'div',
           { class: 'card' },
           h('div', { class: 'row' }, h('h3', null, 'Passes'), useButton),
-          epochTable,
+          h('div', { class: 'table-scroll' }, epochTable),
         ),
       ),
     ),
