@@ -31,7 +31,7 @@ if (pnpmVersion() === null) {
   if (global.status !== 0 || pnpmVersion() === null) pnpm = `npx --yes pnpm@${pinnedPnpm}`;
 }
 
-const install = spawnSync(`${pnpm} install --frozen-lockfile --reporter=silent`, {
+const install = spawnSync(`${pnpm} install --frozen-lockfile`, {
   stdio: 'inherit',
   shell: true,
 });
