@@ -1,0 +1,470 @@
+// Data-parallel training on N replicas: replica 0 is the calling thread (with the caller's
+// model), replicas 1 .. N-1 are workers holding copies rebuilt from the model's registry
+// config. For each batch the weights go out, every replica computes the mean-loss gradients
+// of its contiguous slice, and the calling thread combines them as
+//   grad = (n0/n) g0 + (n1/n) g1 + ... + (n_{N-1}/n) g_{N-1}
+// in that fixed order, so a run depends only on its seed and N, never on timing. The
+// optimizer then steps once, on the calling thread. With N = 1 nothing is split and no
+// worker is involved. Results for different N agree up to float rounding (the sums run in a
+// different order), not bit for bit.
+import { type LossSpec, type Module, modelConfigOf } from '@lenet/nn-layers';
+import { getBackend } from '@lenet/tensor';
+import { resolveLoss } from '../loss.js';
+import type { TrainableModel } from '../model.js';
+import {
+  allocateShared,
+  Command,
+  Control,
+  errorTextBytes,
+  type ReplicaSetup,
+  type SharedBuffers,
+  type SharedViews,
+  type SliceCommand,
+  type SliceResult,
+  sharedViews,
+  type WorkerReply,
+} from './protocol.js';
+import { SliceRunner } from './slice-runner.js';
+import { partsFor, sliceOf } from './slices.js';
+import { defaultWorkerFactory, type ReplicaWorker, type WorkerFactory } from './worker-factory.js';
+
+export interface DataParallelOptions {
+  /** A model built by the `@lenet/nn-layers` zoo (workers rebuild it from its config). */
+  readonly model: TrainableModel;
+  /** The loss by name: workers cannot receive a function. */
+  readonly loss: LossSpec;
+  /** Replicas including the calling thread (>= 1). */
+  readonly threads: number;
+  readonly sampleShape: readonly number[];
+  readonly classCount?: number;
+  /** Largest batch that will be passed (sizes the shared buffers). */
+  readonly capacity: number;
+  /** How to start workers; default: `worker_threads` in Node, Web Workers in a browser. */
+  readonly workers?: WorkerFactory;
+  /**
+   * 'shared' (SharedArrayBuffer + Atomics: no message per batch) or 'message' (structured
+   * clone per batch). Default: 'shared' where SharedArrayBuffer is usable.
+   */
+  readonly transport?: 'shared' | 'message';
+}
+
+/** What a batch gives back: the mean loss and every sample's output row. */
+export interface ParallelBatchResult {
+  readonly loss: number;
+  /** `count x classCount` scores; valid until the next call. */
+  readonly outputs: Float32Array;
+}
+
+/** How long a blocked main thread waits for a worker before it gives up. */
+const workerTimeoutMilliseconds = 10 * 60_000;
+
+export class DataParallel {
+  readonly threads: number;
+  readonly transport: 'shared' | 'message';
+  private readonly runner: SliceRunner;
+  private readonly classCount: number;
+  private readonly sampleSize: number;
+  private readonly capacity: number;
+  private readonly workers: ReplicaWorker[];
+  private readonly views: SharedViews | null;
+  private readonly outputs: Float32Array;
+  private readonly canBlock: boolean;
+  private pending: ((reply: WorkerReply, worker: number) => void) | null = null;
+  private failure: Error | null = null;
+  private closed = false;
+
+  private constructor(
+    options: DataParallelOptions,
+    runner: SliceRunner,
+    workers: ReplicaWorker[],
+    shared: SharedBuffers | null,
+  ) {
+    this.threads = options.threads;
+    this.runner = runner;
+    this.classCount = options.classCount ?? 10;
+    this.sampleSize = options.sampleShape.reduce((product, size) => product * size, 1);
+    this.capacity = options.capacity;
+    this.workers = workers;
+    this.views = shared ? sharedViews(shared, options.threads) : null;
+    this.transport = shared ? 'shared' : 'message';
+    this.outputs = this.views?.outputs ?? new Float32Array(this.capacity * this.classCount);
+    this.canBlock = atomicsWaitAllowed();
+  }
+
+  /** Starts `threads - 1` workers and waits until each has built its replica. */
+  static async open(options: DataParallelOptions): Promise<DataParallel> {
+    const threads = options.threads;
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new RangeError(`threads must be an integer >= 1, got ${threads}`);
+    }
+    if (!Number.isInteger(options.capacity) || options.capacity < 1) {
+      throw new RangeError(`capacity must be an integer >= 1, got ${options.capacity}`);
+    }
+    const classCount = options.classCount ?? 10;
+    const loss = resolveLoss(options.loss);
+    const runner = new SliceRunner(options.model, loss.compute, options.sampleShape, classCount);
+    if (threads === 1) return new DataParallel(options, runner, [], null);
+
+    const config = modelConfigOf(options.model as unknown as Module);
+    if (!config) {
+      throw new TypeError(
+        'threads > 1 needs a model from the @lenet/nn-layers zoo (lenet5(), lenet5Modern(), createModel(...)): workers rebuild it from its config',
+      );
+    }
+    const useShared =
+      (options.transport ?? (sharedMemoryUsable() ? 'shared' : 'message')) === 'shared';
+    if (useShared && !sharedMemoryUsable()) {
+      throw new TypeError(
+        "transport 'shared' needs SharedArrayBuffer (in a browser: a cross-origin isolated page)",
+      );
+    }
+    const shared = useShared
+      ? allocateShared({
+          replicas: threads,
+          parameterCount: runner.parameterCount,
+          capacity: options.capacity,
+          sampleSize: options.sampleShape.reduce((product, size) => product * size, 1),
+          classCount,
+        })
+      : null;
+    const factory = options.workers ?? (await defaultWorkerFactory());
+    const workers: ReplicaWorker[] = [];
+    const engine = new DataParallel(options, runner, workers, shared);
+    try {
+      for (let index = 1; index < threads; index++) workers.push(await factory(index));
+      workers.forEach((worker, offset) => {
+        worker.onMessage((reply) => engine.receive(reply, offset + 1));
+        worker.onError((error) => engine.fail(error, offset + 1));
+      });
+      const ready = engine.collect(workers.length, (reply) => {
+        if (reply.type === 'ready' && reply.parameterCount !== runner.parameterCount) {
+          throw new Error(
+            `a worker's replica has ${reply.parameterCount} weights, the model ${runner.parameterCount}`,
+          );
+        }
+      });
+      workers.forEach((worker, offset) => {
+        const setup: ReplicaSetup = {
+          type: 'setup',
+          replica: offset + 1,
+          replicas: threads,
+          model: config,
+          loss: options.loss,
+          backend: getBackend().name,
+          sampleShape: [...options.sampleShape],
+          classCount,
+          shared,
+        };
+        worker.postMessage(setup);
+      });
+      await ready;
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    return engine;
+  }
+
+  /**
+   * Sets the model's `.grad` to the mean-loss gradients of the batch (`count` samples of
+   * `images`/`labels`), computed over the replicas; returns the loss and the output rows.
+   */
+  trainBatch(
+    images: Float32Array,
+    labels: Int32Array,
+    count: number,
+  ): ParallelBatchResult | Promise<ParallelBatchResult> {
+    return this.run(Command.train, images, labels, count);
+  }
+
+  /** Outputs (evaluation mode, no gradients) and mean loss of `count` samples. */
+  evaluateBatch(
+    images: Float32Array,
+    labels: Int32Array,
+    count: number,
+  ): ParallelBatchResult | Promise<ParallelBatchResult> {
+    return this.run(Command.evaluate, images, labels, count);
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.views) {
+      const control = this.views.control;
+      control[Control.command] = Command.exit;
+      Atomics.add(control, Control.generation, 1);
+      Atomics.notify(control, Control.generation);
+    }
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private run(
+    command: number,
+    images: Float32Array,
+    labels: Int32Array,
+    count: number,
+  ): ParallelBatchResult | Promise<ParallelBatchResult> {
+    this.check(count);
+    const parts = partsFor(count, this.threads);
+    const [, ownEnd] = sliceOf(count, parts, 0);
+    const runner = this.runner;
+    if (parts === 1) {
+      const loss =
+        command === Command.train
+          ? runner.train(images, labels, 0, count, this.outputs)
+          : runner.evaluate(images, labels, 0, count, this.outputs);
+      return this.result(loss, count);
+    }
+    if (this.views) {
+      const views = this.views;
+      const size = this.sampleSize;
+      views.images.set(images.subarray(ownEnd * size, count * size), ownEnd * size);
+      views.labels.set(labels.subarray(ownEnd, count), ownEnd);
+      runner.storeWeights(views.weights);
+      views.errorLengths.fill(0);
+      const control = views.control;
+      control[Control.command] = command;
+      control[Control.count] = count;
+      control[Control.parts] = parts;
+      const generation = Atomics.add(control, Control.generation, 1) + 1;
+      Atomics.notify(control, Control.generation);
+      const ownLoss = this.runOwn(command, images, labels, ownEnd);
+      const finish = () => this.finishShared(command, count, parts, ownLoss);
+      const waited = this.waitShared(generation);
+      return waited ? waited.then(finish) : finish();
+    }
+    return this.runMessages(command, images, labels, count, parts, ownEnd);
+  }
+
+  private runOwn(command: number, images: Float32Array, labels: Int32Array, end: number): number {
+    return command === Command.train
+      ? this.runner.train(images, labels, 0, end, this.outputs)
+      : this.runner.evaluate(images, labels, 0, end, this.outputs);
+  }
+
+  private finishShared(
+    command: number,
+    count: number,
+    parts: number,
+    ownLoss: number,
+  ): ParallelBatchResult {
+    const views = this.views!;
+    for (let replica = 1; replica < parts; replica++) {
+      const length = views.errorLengths[replica];
+      if (length > 0) {
+        const start = replica * errorTextBytes;
+        const text = new TextDecoder().decode(views.errors.slice(start, start + length));
+        throw new Error(`data-parallel: worker ${replica} failed: ${text}`);
+      }
+    }
+    views.losses[0] = ownLoss;
+    if (command === Command.train) this.combineGradients(count, parts, views.gradients);
+    return this.result(meanLoss(views.losses, count, parts), count);
+  }
+
+  private async runMessages(
+    command: number,
+    images: Float32Array,
+    labels: Int32Array,
+    count: number,
+    parts: number,
+    ownEnd: number,
+  ): Promise<ParallelBatchResult> {
+    const weights = new Float32Array(this.runner.parameterCount);
+    this.runner.storeWeights(weights);
+    const size = this.sampleSize;
+    const results = new Array<SliceResult>(parts);
+    const replies = this.collect(parts - 1, (reply, replica) => {
+      results[replica] = reply as SliceResult;
+    });
+    for (let replica = 1; replica < parts; replica++) {
+      const [start, end] = sliceOf(count, parts, replica);
+      const message: SliceCommand = {
+        type: command === Command.train ? 'train' : 'evaluate',
+        weights: weights.slice(),
+        images: images.slice(start * size, end * size),
+        labels: labels.slice(start, end),
+        count: end - start,
+        classCount: this.classCount,
+      };
+      this.workers[replica - 1].postMessage(message, [
+        message.weights.buffer,
+        message.images.buffer,
+        message.labels.buffer,
+      ]);
+    }
+    const ownLoss = this.runOwn(command, images, labels, ownEnd);
+    await replies;
+    const losses = new Float64Array(parts);
+    losses[0] = ownLoss;
+    const parameterCount = this.runner.parameterCount;
+    const gradients =
+      command === Command.train ? new Float32Array((parts - 1) * parameterCount) : null;
+    for (let replica = 1; replica < parts; replica++) {
+      const result = results[replica];
+      losses[replica] = result.loss;
+      const [start] = sliceOf(count, parts, replica);
+      this.outputs.set(result.outputs, start * this.classCount);
+      if (gradients && result.gradients) {
+        gradients.set(result.gradients, (replica - 1) * parameterCount);
+      }
+    }
+    if (gradients) this.combineGradients(count, parts, gradients);
+    return this.result(meanLoss(losses, count, parts), count);
+  }
+
+  /** grad = sum over replicas r = 0, 1, ... (in that order) of (n_r / n) g_r. */
+  private combineGradients(count: number, parts: number, workerGradients: Float32Array): void {
+    const parameterCount = this.runner.parameterCount;
+    const weights = new Float64Array(parts);
+    for (let replica = 0; replica < parts; replica++) {
+      const [start, end] = sliceOf(count, parts, replica);
+      weights[replica] = (end - start) / count;
+    }
+    let offset = 0;
+    for (const parameter of this.runner.parameters) {
+      const gradient = parameter.grad!.data;
+      const size = gradient.length;
+      for (let i = 0; i < size; i++) {
+        let sum = Math.fround(weights[0] * gradient[i]);
+        for (let replica = 1; replica < parts; replica++) {
+          sum = Math.fround(
+            sum +
+              Math.fround(
+                weights[replica] * workerGradients[(replica - 1) * parameterCount + offset + i],
+              ),
+          );
+        }
+        gradient[i] = sum;
+      }
+      offset += size;
+    }
+  }
+
+  private result(loss: number, count: number): ParallelBatchResult {
+    return { loss, outputs: this.outputs.subarray(0, count * this.classCount) };
+  }
+
+  private check(count: number): void {
+    if (this.closed) throw new Error('data-parallel: the engine is closed');
+    if (this.failure) throw this.failure;
+    if (!Number.isInteger(count) || count < 1 || count > this.capacity) {
+      throw new RangeError(
+        `data-parallel: batch of ${count} samples, expected 1 .. ${this.capacity} (the capacity)`,
+      );
+    }
+  }
+
+  /** Resolves when the workers 1 .. parts - 1 finished `generation` (synchronously if it can). */
+  private waitShared(generation: number): Promise<void> | null {
+    const control = this.views!.control;
+    const started = Date.now();
+    for (let replica = 1; replica < this.threads; replica++) {
+      const index = Control.doneBase + replica;
+      for (;;) {
+        const value = Atomics.load(control, index);
+        if (value === generation) break;
+        if (!this.canBlock) return this.waitSharedAsync(generation, replica);
+        Atomics.wait(control, index, value, 1000);
+        if (Date.now() - started > workerTimeoutMilliseconds) {
+          throw new Error(`data-parallel: worker ${replica} did not answer for 10 minutes`);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The browser main thread cannot block: wait with Atomics.waitAsync, or poll. */
+  private async waitSharedAsync(generation: number, from: number): Promise<void> {
+    const control = this.views!.control;
+    const waitAsync = (Atomics as { waitAsync?: AtomicsWaitAsync }).waitAsync;
+    for (let replica = from; replica < this.threads; replica++) {
+      const index = Control.doneBase + replica;
+      for (;;) {
+        const value = Atomics.load(control, index);
+        if (value === generation) break;
+        if (this.failure) throw this.failure;
+        if (waitAsync) {
+          const wait = waitAsync(control, index, value, 1000);
+          if (wait.async) await wait.value;
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      }
+    }
+  }
+
+  /** Waits for `expected` replies of the message protocol; `each` sees every one. */
+  private collect(
+    expected: number,
+    each: (reply: WorkerReply, replica: number) => void,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      let received = 0;
+      if (expected === 0) return resolve();
+      this.pending = (reply, replica) => {
+        try {
+          if (reply.type === 'error') {
+            throw new Error(`data-parallel: worker ${replica} failed: ${reply.message}`);
+          }
+          each(reply, replica);
+        } catch (error) {
+          this.pending = null;
+          reject(error);
+          return;
+        }
+        if (++received === expected) {
+          this.pending = null;
+          resolve();
+        }
+      };
+    });
+  }
+
+  private receive(reply: WorkerReply, replica: number): void {
+    if (this.pending) this.pending(reply, replica);
+    else if (reply.type === 'error') this.fail(new Error(reply.message), replica);
+  }
+
+  private fail(error: Error, replica: number): void {
+    if (this.closed) return;
+    this.failure ??= new Error(`data-parallel: worker ${replica} failed: ${error.message}`);
+    this.pending?.({ type: 'error', message: error.message }, replica);
+  }
+}
+
+type AtomicsWaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeout?: number,
+) => { async: boolean; value: Promise<unknown> | string };
+
+/** Mean loss over the batch from each slice's mean, summed in replica order. */
+function meanLoss(losses: Float64Array, count: number, parts: number): number {
+  let sum = 0;
+  for (let replica = 0; replica < parts; replica++) {
+    const [start, end] = sliceOf(count, parts, replica);
+    sum += losses[replica] * (end - start);
+  }
+  return sum / count;
+}
+
+/** SharedArrayBuffer exists and may be shared with workers (a browser needs isolation). */
+export function sharedMemoryUsable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return isolated !== false;
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser page's main thread). */
+function atomicsWaitAllowed(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

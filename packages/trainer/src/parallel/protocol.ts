@@ -1,0 +1,130 @@
+// What the main thread and a replica worker say to each other. Setup and the message-passing
+// fallback use structured-clone messages; with SharedArrayBuffer, each batch is one write to a
+// shared control word and an Atomics.notify, and the data sits in shared buffers (layout below).
+import type { LossSpec, ModelConfig } from '@lenet/nn-layers';
+
+/** Everything a worker needs to rebuild the model and join the run. */
+export interface ReplicaSetup {
+  readonly type: 'setup';
+  /** Which replica this worker is (1 .. replicas - 1; replica 0 is the main thread). */
+  readonly replica: number;
+  readonly replicas: number;
+  readonly model: ModelConfig;
+  readonly loss: LossSpec;
+  /** Tensor backend name ('wasm', 'reference'), so every replica computes the same way. */
+  readonly backend: string;
+  readonly sampleShape: readonly number[];
+  readonly classCount: number;
+  /** Shared buffers, or null for the message-passing fallback. */
+  readonly shared: SharedBuffers | null;
+}
+
+/** The buffers a shared run uses; see `SharedViews` for what each holds. */
+export interface SharedBuffers {
+  readonly control: SharedArrayBuffer;
+  readonly weights: SharedArrayBuffer;
+  readonly gradients: SharedArrayBuffer;
+  readonly images: SharedArrayBuffer;
+  readonly labels: SharedArrayBuffer;
+  readonly outputs: SharedArrayBuffer;
+  readonly losses: SharedArrayBuffer;
+  readonly errors: SharedArrayBuffer;
+}
+
+/** A batch command of the message-passing fallback; the worker answers with `SliceResult`. */
+export interface SliceCommand {
+  readonly type: 'train' | 'evaluate';
+  readonly weights: Float32Array;
+  readonly images: Float32Array;
+  readonly labels: Int32Array;
+  readonly count: number;
+  readonly classCount: number;
+}
+
+export interface SliceResult {
+  readonly type: 'result';
+  /** Mean loss over the slice. */
+  readonly loss: number;
+  readonly outputs: Float32Array;
+  /** The slice's mean-loss gradients, flat in parameter order (train only). */
+  readonly gradients: Float32Array | null;
+}
+
+export type WorkerReply =
+  | { readonly type: 'ready'; readonly parameterCount: number }
+  | SliceResult
+  | { readonly type: 'error'; readonly message: string };
+
+/** Int32 words of the control buffer. */
+export const Control = {
+  /** Incremented by the main thread for every command. */
+  generation: 0,
+  /** 1 train, 2 evaluate, 3 exit. */
+  command: 1,
+  /** Samples in the batch. */
+  count: 2,
+  /** Replicas the batch is split over. */
+  parts: 3,
+  /** Word `doneBase + replica` is set to the generation a replica finished. */
+  doneBase: 4,
+} as const;
+
+export const Command = { train: 1, evaluate: 2, exit: 3 } as const;
+
+/** Bytes of error text a worker can leave in the shared `errors` buffer. */
+export const errorTextBytes = 1024;
+
+export interface SharedLayout {
+  readonly replicas: number;
+  readonly parameterCount: number;
+  readonly capacity: number;
+  readonly sampleSize: number;
+  readonly classCount: number;
+}
+
+/** Typed views on the shared buffers. */
+export interface SharedViews {
+  readonly control: Int32Array;
+  /** The current weights, flat in parameter order (written by the main thread). */
+  readonly weights: Float32Array;
+  /** One row of `parameterCount` per worker: its slice's gradients. */
+  readonly gradients: Float32Array;
+  /** The batch: `capacity` samples. */
+  readonly images: Float32Array;
+  readonly labels: Int32Array;
+  /** Each replica writes its slice's output rows here. */
+  readonly outputs: Float32Array;
+  /** Mean loss of each replica's slice. */
+  readonly losses: Float64Array;
+  /** Per replica: a status word (0 ok, n > 0: n bytes of error text follow in `errors`). */
+  readonly errorLengths: Int32Array;
+  readonly errors: Uint8Array;
+}
+
+export function allocateShared(layout: SharedLayout): SharedBuffers {
+  const { replicas, parameterCount, capacity, sampleSize, classCount } = layout;
+  return {
+    control: new SharedArrayBuffer(4 * (Control.doneBase + replicas)),
+    weights: new SharedArrayBuffer(4 * parameterCount),
+    gradients: new SharedArrayBuffer(4 * parameterCount * replicas),
+    images: new SharedArrayBuffer(4 * capacity * sampleSize),
+    labels: new SharedArrayBuffer(4 * capacity),
+    outputs: new SharedArrayBuffer(4 * capacity * classCount),
+    losses: new SharedArrayBuffer(8 * replicas),
+    errors: new SharedArrayBuffer((4 + errorTextBytes) * replicas),
+  };
+}
+
+export function sharedViews(buffers: SharedBuffers, replicas: number): SharedViews {
+  return {
+    control: new Int32Array(buffers.control),
+    weights: new Float32Array(buffers.weights),
+    gradients: new Float32Array(buffers.gradients),
+    images: new Float32Array(buffers.images),
+    labels: new Int32Array(buffers.labels),
+    outputs: new Float32Array(buffers.outputs),
+    losses: new Float64Array(buffers.losses),
+    errorLengths: new Int32Array(buffers.errors, 0, replicas),
+    errors: new Uint8Array(buffers.errors, 4 * replicas),
+  };
+}

@@ -1,0 +1,125 @@
+import { noGrad, type Tensor, zeros, zerosLike } from '@lenet/tensor';
+import type { LossFunction, TrainableModel } from '../model.js';
+
+/**
+ * Runs one replica's share of a batch on its own model: copies rows `[start, end)` of the
+ * batch into tensors it keeps (one pair per slice size), then forward (+ loss, + backward).
+ * The main thread and every worker use it, so all replicas compute in exactly the same way.
+ */
+export class SliceRunner {
+  readonly parameters: readonly Tensor[];
+  /** Total floats over all parameters (the length of a flat weight or gradient vector). */
+  readonly parameterCount: number;
+  private readonly model: TrainableModel;
+  private readonly loss: LossFunction;
+  private readonly sampleShape: readonly number[];
+  private readonly sampleSize: number;
+  private readonly classCount: number;
+  private readonly batches = new Map<number, { images: Tensor; labels: Tensor<'int32'> }>();
+
+  constructor(
+    model: TrainableModel,
+    loss: LossFunction,
+    sampleShape: readonly number[],
+    classCount: number,
+  ) {
+    this.model = model;
+    this.loss = loss;
+    this.sampleShape = sampleShape;
+    this.sampleSize = sampleShape.reduce((product, size) => product * size, 1);
+    this.classCount = classCount;
+    this.parameters = model.parameters();
+    this.parameterCount = this.parameters.reduce((total, parameter) => total + parameter.size, 0);
+  }
+
+  /** Copies `weights` (flat, parameter order) into the model. */
+  loadWeights(weights: Float32Array): void {
+    let offset = 0;
+    for (const parameter of this.parameters) {
+      const size = parameter.size;
+      parameter.data.set(weights.subarray(offset, offset + size));
+      offset += size;
+    }
+  }
+
+  /** Copies the model's weights into `weights` (flat, parameter order). */
+  storeWeights(weights: Float32Array): void {
+    let offset = 0;
+    for (const parameter of this.parameters) {
+      weights.set(parameter.data, offset);
+      offset += parameter.size;
+    }
+  }
+
+  /** Copies the gradients into `gradients` from `offset` (zeros for a parameter without one). */
+  storeGradients(gradients: Float32Array, offset = 0): void {
+    for (const parameter of this.parameters) {
+      const size = parameter.size;
+      if (parameter.grad) gradients.set(parameter.grad.data, offset);
+      else gradients.fill(0, offset, offset + size);
+      offset += size;
+    }
+  }
+
+  /**
+   * Mean-loss gradients of rows `[start, end)` into the parameters' `.grad` (replacing what
+   * was there); writes the output rows into `outputs` at row `start`; returns the mean loss.
+   */
+  train(
+    images: Float32Array,
+    labels: Int32Array,
+    start: number,
+    end: number,
+    outputs: Float32Array,
+  ): number {
+    const batch = this.slice(images, labels, start, end);
+    for (const parameter of this.parameters) {
+      if (parameter.grad) parameter.grad.data.fill(0);
+      else parameter.grad = zerosLike(parameter);
+    }
+    const output = this.model.forward(batch.images);
+    const loss = this.loss(output, batch.labels);
+    const value = loss.item();
+    outputs.set(output.data, start * this.classCount);
+    loss.backward();
+    return value;
+  }
+
+  /** Forward only (evaluation mode, no tape): output rows into `outputs`; returns the mean loss. */
+  evaluate(
+    images: Float32Array,
+    labels: Int32Array,
+    start: number,
+    end: number,
+    outputs: Float32Array,
+  ): number {
+    const batch = this.slice(images, labels, start, end);
+    const wasTraining = this.model.training;
+    this.model.eval();
+    try {
+      return noGrad(() => {
+        const output = this.model.forward(batch.images);
+        outputs.set(output.data, start * this.classCount);
+        return this.loss(output, batch.labels).item();
+      });
+    } finally {
+      this.model.train(wasTraining);
+    }
+  }
+
+  private slice(images: Float32Array, labels: Int32Array, start: number, end: number) {
+    const count = end - start;
+    let batch = this.batches.get(count);
+    if (!batch) {
+      batch = {
+        images: zeros([count, ...this.sampleShape]),
+        labels: zeros([count], { dtype: 'int32' }),
+      };
+      this.batches.set(count, batch);
+    }
+    const size = this.sampleSize;
+    batch.images.data.set(images.subarray(start * size, end * size));
+    batch.labels.data.set(labels.subarray(start, end));
+    return batch;
+  }
+}
