@@ -258,6 +258,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
 
   async function useModel(): Promise<void> {
     loaded = await context.models.current();
+    // One pass on a blank input warms up the kernels and buffers, so the first stroke is fast.
+    const side = inputSize(loaded.model);
+    predict(loaded.model, new Float32Array(side * side).fill(PAPER_BACKGROUND));
     modelSelect.value = loaded.choice;
     (modelSelect.options[1] as HTMLOptionElement).disabled = !context.models.hasTrained;
     if (state.model !== loaded.choice) {
