@@ -126,7 +126,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h(
           'p',
           { class: 'hint' },
-          'Rumelhart, Hinton & Williams (1986) used this problem to show local minima: with 3 hidden units and no direct connections most seeds get stuck; with direct connections or more hidden units they rarely do. Try seeds 0-2 against 3.',
+          'Rumelhart, Hinton & Williams (1986) used this problem to show local minima. In our runs (3,000 epochs, seeds 0-3): 4-3-3 with direct connections learned only from seed 3 (105 epochs), 4-3-3 without them never, 4-4-3 without them from 3 of 4 seeds. Try other seeds and sizes.',
         ),
       ),
       h(
