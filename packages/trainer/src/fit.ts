@@ -1,12 +1,15 @@
 import { Generator, type Tensor } from '@lenet/tensor';
 import type { Checkpoint, CheckpointStore, MonitorState } from './checkpoint.js';
 import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
-import { checkBatchSize, checkOutput, evaluate } from './evaluate.js';
+import { checkBatchSize, checkOutput } from './evaluate.js';
 import { type LossOption, resolveLoss } from './loss.js';
 import type { EpochMetrics, PredictionRule } from './metrics.js';
 import { predictClass } from './metrics.js';
 import type { TrainableModel } from './model.js';
 import type { Optimizer } from './optimizer.js';
+import type { DataParallel } from './parallel/data-parallel.js';
+import { evaluateOn, openParallel } from './parallel/fit-parallel.js';
+import type { WorkerFactory } from './parallel/worker-factory.js';
 import type { Schedule } from './schedules.js';
 
 /** A per-batch distortion, applied in place: `@lenet/augment`'s transforms fit. */
@@ -93,6 +96,14 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Yield to the event loop every this many batches (lets a Web Worker see messages). */
   yieldEvery?: number;
+  /**
+   * Threads computing each batch (data parallel; default 1): this one plus `threads - 1`
+   * workers, each on a slice of the batch. Needs a zoo model and a named loss. Batches of one
+   * sample are not split; evaluation is. Same seed and threads: bit-identical weights.
+   */
+  threads?: number;
+  /** How to start the workers; default: `worker_threads` in Node, Web Workers in a browser. */
+  workers?: WorkerFactory;
 }
 
 export interface FitResult {
@@ -136,6 +147,20 @@ interface RandomStreams {
  * backward, step; then evaluate, record metrics, checkpoint, maybe stop early.
  */
 export async function fit(model: TrainableModel, options: FitOptions): Promise<FitResult> {
+  const parallel = await openParallel(model, options);
+  try {
+    return await fitWith(model, options, parallel);
+  } finally {
+    await parallel?.close();
+  }
+}
+
+/** The loop itself; `parallel` splits batches over threads (null: this thread alone). */
+async function fitWith(
+  model: TrainableModel,
+  options: FitOptions,
+  parallel: DataParallel | null,
+): Promise<FitResult> {
   const settings = resolveOptions(options);
   const { train, loss, optimizer, batchSize } = settings;
   const classCount = train.classCount ?? 10;
@@ -188,14 +213,24 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
         optimizer.learningRate = settings.schedule(epoch + batch / batches, optimizer.stepCount);
       }
       optimizer.zeroGrad();
-      const output = model.forward(images);
-      if (batch === 0) checkOutput(output, size, classCount);
-      const lossTensor = loss(output, labels);
-      const lossValue = lossTensor.item();
-      if (!Number.isFinite(lossValue))
-        throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
-      const errors = countErrors(output.data, labels.data, size, classCount, settings.prediction);
-      lossTensor.backward();
+      let lossValue: number;
+      let errors: number;
+      if (parallel && size > 1) {
+        const result = await parallel.trainBatch(images.data, labels.data, size);
+        lossValue = result.loss;
+        if (!Number.isFinite(lossValue))
+          throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
+        errors = countErrors(result.outputs, labels.data, size, classCount, settings.prediction);
+      } else {
+        const output = model.forward(images);
+        if (batch === 0) checkOutput(output, size, classCount);
+        const lossTensor = loss(output, labels);
+        lossValue = lossTensor.item();
+        if (!Number.isFinite(lossValue))
+          throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
+        errors = countErrors(output.data, labels.data, size, classCount, settings.prediction);
+        lossTensor.backward();
+      }
       optimizer.step();
 
       lossSum += lossValue * size;
@@ -227,8 +262,11 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
       loss,
       misclassified: false,
     };
-    const validation = options.validation && evaluate(model, options.validation, evaluationOptions);
-    const test = options.test && evaluate(model, options.test, evaluationOptions);
+    const validation =
+      options.validation &&
+      (await evaluateOn(model, parallel, options.validation, evaluationOptions));
+    const test =
+      options.test && (await evaluateOn(model, parallel, options.test, evaluationOptions));
     const metrics: EpochMetrics = {
       epoch: epoch + 1,
       learningRate: learningRateAtStart,

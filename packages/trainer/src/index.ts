@@ -49,6 +49,20 @@ export {
   type Parameter,
 } from './optimizer.js';
 export {
+  DataParallel,
+  type DataParallelOptions,
+  type ParallelBatchResult,
+  sharedMemoryUsable,
+} from './parallel/data-parallel.js';
+export { evaluateParallel } from './parallel/evaluate-parallel.js';
+export { type ReplicaPort, serveReplica } from './parallel/replica-host.js';
+export {
+  nodeWorkerFactory,
+  type ReplicaWorker,
+  type WorkerFactory,
+  webWorkerFactory,
+} from './parallel/worker-factory.js';
+export {
   constantSchedule,
   cosineSchedule,
   exponentialSchedule,

@@ -9,7 +9,8 @@
 // different order), not bit for bit.
 import { type LossSpec, type Module, modelConfigOf } from '@lenet/nn-layers';
 import { getBackend } from '@lenet/tensor';
-import { resolveLoss } from '../loss.js';
+import { predictionRuleFor, resolveLoss } from '../loss.js';
+import type { PredictionRule } from '../metrics.js';
 import type { TrainableModel } from '../model.js';
 import {
   allocateShared,
@@ -61,10 +62,13 @@ const workerTimeoutMilliseconds = 10 * 60_000;
 export class DataParallel {
   readonly threads: number;
   readonly transport: 'shared' | 'message';
+  /** Largest batch it takes. */
+  readonly capacity: number;
+  /** How the loss reads an output row ('argmin' for RBF losses, else 'argmax'). */
+  readonly prediction: PredictionRule;
   private readonly runner: SliceRunner;
   private readonly classCount: number;
   private readonly sampleSize: number;
-  private readonly capacity: number;
   private readonly workers: ReplicaWorker[];
   private readonly views: SharedViews | null;
   private readonly outputs: Float32Array;
@@ -84,6 +88,7 @@ export class DataParallel {
     this.classCount = options.classCount ?? 10;
     this.sampleSize = options.sampleShape.reduce((product, size) => product * size, 1);
     this.capacity = options.capacity;
+    this.prediction = predictionRuleFor(options.loss);
     this.workers = workers;
     this.views = shared ? sharedViews(shared, options.threads) : null;
     this.transport = shared ? 'shared' : 'message';

@@ -1,4 +1,5 @@
 import { noGrad, type Tensor, zeros, zerosLike } from '@lenet/tensor';
+import { checkOutput } from '../evaluate.js';
 import type { LossFunction, TrainableModel } from '../model.js';
 
 /**
@@ -78,6 +79,7 @@ export class SliceRunner {
       else parameter.grad = zerosLike(parameter);
     }
     const output = this.model.forward(batch.images);
+    checkOutput(output, end - start, this.classCount);
     const loss = this.loss(output, batch.labels);
     const value = loss.item();
     outputs.set(output.data, start * this.classCount);
@@ -99,6 +101,7 @@ export class SliceRunner {
     try {
       return noGrad(() => {
         const output = this.model.forward(batch.images);
+        checkOutput(output, end - start, this.classCount);
         outputs.set(output.data, start * this.classCount);
         return this.loss(output, batch.labels).item();
       });
