@@ -53,7 +53,8 @@ describe('--help', () => {
     const out = (await run('train', '--help')).out.replace(/\s+/g, ' ');
     expect(out).toContain("Defaults to the paper's LeNet-5 recipe: RBF output, MAP loss, SDLM");
     expect(out).toContain('default: "lenet5"');
-    expect(out).toContain('accepted now, used by a later release: training runs on one thread');
+    expect(out).toContain('threads computing each batch');
+    expect(out).toContain('default: the CPU count');
   });
 });
 

@@ -217,10 +217,10 @@ const trainingOptions = {
   threads: () =>
     new Option(
       '--threads <n>',
-      `worker threads (1..${availableParallelism()}); accepted now, used by a later release: training runs on one thread`,
+      `threads computing each batch (1..${availableParallelism()}, data parallel; batch size 1 runs on one thread, evaluation is still split)`,
     )
       .argParser(parseThreads)
-      .default(1),
+      .default(availableParallelism(), 'the CPU count'),
 };
 
 function choice(flags: string, description: string, values: readonly string[]): Option {

@@ -44,10 +44,6 @@ export async function runLearningCurve(
   io.stdout.write(
     `lenet learning-curve: ${options.model} on P = ${options.sizes.join(', ')}; output: ${options.out}\n`,
   );
-  if (options.threads > 1)
-    io.stdout.write(
-      `note: --threads ${options.threads} accepted; this release trains on one thread\n`,
-    );
   for (const size of options.sizes) {
     const settings = resolveSettings({ ...options, trainSize: size });
     io.stdout.write(`\n## P = ${size}: ${settings.epochs} passes, ${settings.optimizer}\n`);
@@ -56,6 +52,7 @@ export async function runLearningCurve(
       join(options.out, `P-${size}`),
       data,
       createProgress(io.stdout),
+      { threads: options.threads },
     );
     const trainSet =
       size === data.train.length ? data.train : data.train.take(size, { seed: settings.seed });

@@ -34,10 +34,6 @@ export async function runReproduce(options: ReproduceCommandOptions, io: CliIo):
   io.stdout.write(
     `lenet reproduce: ${rows.length} row${rows.length === 1 ? '' : 's'}${options.quick ? ` (quick: ${QUICK.trainSize} training images, ${QUICK.testSize} test images, ${QUICK.epochs} pass)` : ''}; output: ${options.out}\n`,
   );
-  if (options.threads > 1)
-    io.stdout.write(
-      `note: --threads ${options.threads} accepted; this release trains on one thread\n`,
-    );
   const results: ReproducedRow[] = [];
   for (const row of rows) {
     const settings = resolveSettings({
@@ -54,6 +50,7 @@ export async function runReproduce(options: ReproduceCommandOptions, io: CliIo):
       join(options.out, row.id),
       data,
       createProgress(io.stdout),
+      { threads: options.threads },
     );
     results.push({
       row,

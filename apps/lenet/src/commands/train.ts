@@ -33,13 +33,9 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo): Promise
     io.stdout.write(
       `resuming from ${join(options.out, 'checkpoints')} (settings from settings.json)\n`,
     );
-  if (options.threads > 1) {
-    io.stdout.write(
-      `note: --threads ${options.threads} accepted; this release trains on one thread\n`,
-    );
-  }
   const outcome = await runTraining(settings, options.out, data, createProgress(io.stdout), {
     resume: options.resume,
+    threads: options.threads,
   });
   const { test } = outcome;
   io.stdout.write(

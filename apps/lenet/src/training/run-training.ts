@@ -113,7 +113,7 @@ export async function runTraining(
   out: string,
   data: MnistData,
   progress: ProgressReporter,
-  options: { resume?: boolean } = {},
+  options: { resume?: boolean; threads?: number } = {},
 ): Promise<TrainingOutcome> {
   const started = performance.now();
   const trainSet = subsetOf(data.train, settings.trainSize, '--train-size', settings.seed);
@@ -136,7 +136,9 @@ export async function runTraining(
   const result = await fit(model, {
     train,
     test,
-    loss,
+    // By name, so that worker threads can rebuild it.
+    loss: settings.loss,
+    threads: options.threads ?? 1,
     optimizer,
     schedule: createSchedule(settings.schedule, settings.learningRate, settings.epochs),
     epochs: settings.epochs,
