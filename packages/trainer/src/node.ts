@@ -1,6 +1,8 @@
 /**
- * Node-only helpers (file system): checkpoints in a directory, written atomically.
- * The main entry `@lenet/trainer` stays free of Node APIs so it runs in a browser or a worker.
+ * Node-only helpers (file system): checkpoints in a directory, written atomically, and a `fit`
+ * that takes `checkpointDir`. Re-exports the whole main entry, so Node code can import
+ * everything from here. The main entry `@lenet/trainer` stays free of Node APIs so it runs in
+ * a browser or a worker.
  */
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +15,8 @@ import {
 } from './checkpoint.js';
 import { type FitOptions, type FitResult, fit as fitInMemory } from './fit.js';
 import type { TrainableModel } from './model.js';
+
+export * from './index.js';
 
 let temporaryCounter = 0;
 
