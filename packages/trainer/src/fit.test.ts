@@ -206,7 +206,7 @@ describe('fit', () => {
       curvature: (_model, images, labels) => {
         sampleSizes.push(labels.size);
         expect(images.shape).toEqual([20, FEATURES]);
-        // Softmax-regression Gauss-Newton diagonal: p(1-p) x^2 averaged (a fine stand-in here).
+        // A constant stand-in: this test checks when and on what the estimate is asked for.
         return new Map(
           model.parameters().map((p) => [p, new Float32Array(p.size).fill(0.2)] as const),
         );
