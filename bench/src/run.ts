@@ -1,0 +1,104 @@
+// `pnpm bench` at the root: measures every contender in its own process, one after the
+// other, then writes results/latest.json and results/latest.md (the README table) and prints
+// the table. PyTorch runs only where `python3 -c "import torch"` works (optional comparison).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { markdownReport } from './report.js';
+import type { ContenderResult } from './timing.js';
+
+const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const only = process.argv.slice(2);
+const ours = ['lenet-reference-1', 'lenet-reference-2', 'lenet-wasm-1', 'lenet-wasm-2'];
+const peers = ['tfjs-cpu', 'tfjs-wasm', 'convnetjs'];
+
+function runNode(id: string): ContenderResult | null {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, join(benchDir, 'src', 'contender.ts'), id],
+    { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 },
+  );
+  return parseResult(id, child.stdout, child.stderr, child.status);
+}
+
+function torchAvailable(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runPytorch(threads: number): ContenderResult | null {
+  const child = spawnSync(
+    'python3',
+    [join(benchDir, 'pytorch', 'lenet_bench.py'), String(threads)],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) },
+    },
+  );
+  return parseResult(`pytorch-${threads}`, child.stdout, child.stderr, child.status);
+}
+
+function parseResult(
+  id: string,
+  stdout: string,
+  stderr: string,
+  status: number | null,
+): ContenderResult | null {
+  const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+  if (status !== 0 || !line) {
+    console.error(
+      `bench: ${id} failed (exit ${status}):\n${stderr.trim().split('\n').slice(-5).join('\n')}`,
+    );
+    return null;
+  }
+  return JSON.parse(line.slice('RESULT '.length)) as ContenderResult;
+}
+
+const started = new Date();
+const loadBefore = loadavg();
+const results: ContenderResult[] = [];
+for (const id of [...ours, ...peers]) {
+  if (only.length > 0 && !only.includes(id)) continue;
+  process.stderr.write(`bench: measuring ${id} ...\n`);
+  const result = runNode(id);
+  if (result) results.push(result);
+}
+if (only.length === 0 || only.some((id) => id.startsWith('pytorch'))) {
+  if (torchAvailable()) {
+    for (const threads of [1, 2]) {
+      process.stderr.write(`bench: measuring pytorch-${threads} ...\n`);
+      const result = runPytorch(threads);
+      if (result) results.push(result);
+    }
+  } else {
+    process.stderr.write('bench: python3 with torch not found: PyTorch skipped (optional)\n');
+  }
+}
+const report = {
+  date: started.toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  loadAverageBefore: loadBefore.map((value) => Number(value.toFixed(2))),
+  loadAverageAfter: loadavg().map((value) => Number(value.toFixed(2))),
+  unit: 'images per second (median of 3 rounds); train = forward + backward + SGD-momentum update',
+  results,
+};
+const markdown = markdownReport(report);
+const resultsDir = join(benchDir, 'results');
+mkdirSync(resultsDir, { recursive: true });
+for (const [name, text] of [
+  ['latest.json', `${JSON.stringify(report, null, 2)}\n`],
+  ['latest.md', markdown],
+] as const) {
+  const path = join(resultsDir, name);
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+process.stdout.write(markdown);
