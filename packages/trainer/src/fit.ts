@@ -2,6 +2,7 @@ import { Generator, type Tensor } from '@lenet/tensor';
 import type { Checkpoint, CheckpointStore, MonitorState } from './checkpoint.js';
 import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
 import { checkBatchSize, checkOutput } from './evaluate.js';
+import { FusedStep } from './fused/fused-step.js';
 import { type LossOption, resolveLoss } from './loss.js';
 import type { EpochMetrics, PredictionRule } from './metrics.js';
 import { predictClass } from './metrics.js';
@@ -168,6 +169,9 @@ async function fitWith(
   const fixedOrder = settings.shuffle === 'once' ? random.order.permutation(train.length) : null;
   const order = new Int32Array(train.length);
   const assembler = new BatchAssembler(train, batchSize);
+  // The tape-free step where it knows the model and loss; else forward, loss, backward.
+  const fused = FusedStep.for(model, options.loss, train.sampleShape, classCount);
+  const fusedOutputs = new Float32Array(batchSize * classCount);
   const curvature = curvatureSampler(model, options, settings.curvature, random.curvature);
 
   let history: EpochMetrics[] = [];
@@ -221,6 +225,11 @@ async function fitWith(
         if (!Number.isFinite(lossValue))
           throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
         errors = countErrors(result.outputs, labels.data, size, classCount, settings.prediction);
+      } else if (fused) {
+        lossValue = fused.train(images.data, labels.data, 0, size, fusedOutputs);
+        if (!Number.isFinite(lossValue))
+          throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
+        errors = countErrors(fusedOutputs, labels.data, size, classCount, settings.prediction);
       } else {
         const output = model.forward(images);
         if (batch === 0) checkOutput(output, size, classCount);

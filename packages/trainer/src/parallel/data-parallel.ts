@@ -9,6 +9,7 @@
 // different order), not bit for bit.
 import { type LossSpec, type Module, modelConfigOf } from '@lenet/nn-layers';
 import { getBackend } from '@lenet/tensor';
+import { FusedStep } from '../fused/fused-step.js';
 import { predictionRuleFor, resolveLoss } from '../loss.js';
 import type { PredictionRule } from '../metrics.js';
 import type { TrainableModel } from '../model.js';
@@ -107,7 +108,14 @@ export class DataParallel {
     }
     const classCount = options.classCount ?? 10;
     const loss = resolveLoss(options.loss);
-    const runner = new SliceRunner(options.model, loss.compute, options.sampleShape, classCount);
+    const fused = FusedStep.for(options.model, options.loss, options.sampleShape, classCount);
+    const runner = new SliceRunner(
+      options.model,
+      loss.compute,
+      options.sampleShape,
+      classCount,
+      fused,
+    );
     if (threads === 1) return new DataParallel(options, runner, [], null);
 
     const config = modelConfigOf(options.model as unknown as Module);

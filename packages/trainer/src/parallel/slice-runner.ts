@@ -1,5 +1,6 @@
 import { noGrad, type Tensor, zeros, zerosLike } from '@lenet/tensor';
 import { checkOutput } from '../evaluate.js';
+import type { FusedStep } from '../fused/fused-step.js';
 import type { LossFunction, TrainableModel } from '../model.js';
 
 /**
@@ -17,14 +18,18 @@ export class SliceRunner {
   private readonly sampleSize: number;
   private readonly classCount: number;
   private readonly batches = new Map<number, { images: Tensor; labels: Tensor<'int32'> }>();
+  /** The tape-free step, when it knows the model and loss (the same on every replica). */
+  private readonly fused: FusedStep | null;
 
   constructor(
     model: TrainableModel,
     loss: LossFunction,
     sampleShape: readonly number[],
     classCount: number,
+    fused: FusedStep | null = null,
   ) {
     this.model = model;
+    this.fused = fused;
     this.loss = loss;
     this.sampleShape = sampleShape;
     this.sampleSize = sampleShape.reduce((product, size) => product * size, 1);
@@ -73,6 +78,7 @@ export class SliceRunner {
     end: number,
     outputs: Float32Array,
   ): number {
+    if (this.fused) return this.fused.train(images, labels, start, end, outputs);
     const batch = this.slice(images, labels, start, end);
     for (const parameter of this.parameters) {
       if (parameter.grad) parameter.grad.data.fill(0);
@@ -95,6 +101,7 @@ export class SliceRunner {
     end: number,
     outputs: Float32Array,
   ): number {
+    if (this.fused) return this.fused.evaluate(images, labels, start, end, outputs);
     const batch = this.slice(images, labels, start, end);
     const wasTraining = this.model.training;
     this.model.eval();
