@@ -23,24 +23,25 @@ function runNode(id: string): ContenderResult | null {
   return parseResult(id, child.stdout, child.stderr, child.status);
 }
 
-function torchAvailable(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+/** A Python that imports torch: $PYTHON, python3 on the PATH, or the system one (Debian's python3-torch). */
+function pythonWithTorch(): string | null {
+  for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3']) {
+    if (!python) continue;
+    try {
+      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // not this one
+    }
   }
+  return null;
 }
 
-function runPytorch(threads: number): ContenderResult | null {
-  const child = spawnSync(
-    'python3',
-    [join(benchDir, 'pytorch', 'lenet_bench.py'), String(threads)],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) },
-    },
-  );
+function runPytorch(python: string, threads: number): ContenderResult | null {
+  const child = spawnSync(python, [join(benchDir, 'pytorch', 'lenet_bench.py'), String(threads)], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) },
+  });
   return parseResult(`pytorch-${threads}`, child.stdout, child.stderr, child.status);
 }
 
@@ -70,10 +71,11 @@ for (const id of [...ours, ...peers]) {
   if (result) results.push(result);
 }
 if (only.length === 0 || only.some((id) => id.startsWith('pytorch'))) {
-  if (torchAvailable()) {
+  const python = pythonWithTorch();
+  if (python) {
     for (const threads of [1, 2]) {
       process.stderr.write(`bench: measuring pytorch-${threads} ...\n`);
-      const result = runPytorch(threads);
+      const result = runPytorch(python, threads);
       if (result) results.push(result);
     }
   } else {
