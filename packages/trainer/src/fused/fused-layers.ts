@@ -1,7 +1,16 @@
 // The layers a fused step knows, each as a forward and a backward over buffers allocated once
 // for one batch size. They call the backend kernels the autograd ops call, in the same order,
 // without recording a tape or allocating per step.
-import { AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, type Module } from '@lenet/nn-layers';
+import {
+  AvgPool2d,
+  Conv2d,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  type Module,
+  RBFOutput,
+  Subsampling,
+} from '@lenet/nn-layers';
 import { type Backend, type Tensor, windowOutputSize, zeros, zerosLike } from '@lenet/tensor';
 
 /** One layer of a fused program, bound to one batch size. */
@@ -267,6 +276,169 @@ class FusedLinear implements FusedLayer {
   }
 }
 
+/**
+ * The paper's trainable sub-sampling (one coefficient and bias per map): y = act(c * sum of
+ * the 2x2 window + b). Only the one-to-one form (multiplier 1) of LeNet-5's S2 and S4.
+ */
+class FusedSubsampling implements FusedLayer {
+  readonly outputShape: number[];
+  private readonly geometry;
+  private readonly sums: Tensor;
+  private readonly output: Tensor;
+  private readonly gradInput: Tensor;
+  private readonly inner: number;
+
+  constructor(
+    private readonly layer: Subsampling,
+    private readonly batch: number,
+    inputShape: readonly number[],
+  ) {
+    const [channels, inHeight, inWidth] = inputShape;
+    const k = layer.kernelSize;
+    const outHeight = windowOutputSize(inHeight, k, k);
+    const outWidth = windowOutputSize(inWidth, k, k);
+    this.geometry = {
+      mode: 'sum' as const,
+      planes: batch * channels,
+      inHeight,
+      inWidth,
+      kernelHeight: k,
+      kernelWidth: k,
+      strideHeight: k,
+      strideWidth: k,
+      outHeight,
+      outWidth,
+    };
+    this.inner = outHeight * outWidth;
+    this.outputShape = [channels, outHeight, outWidth];
+    this.sums = zeros([batch, ...this.outputShape]);
+    this.output = zeros([batch, ...this.outputShape]);
+    this.gradInput = zeros([batch, ...inputShape]);
+  }
+
+  forward(backend: Backend, input: Tensor): Tensor {
+    const { layer, inner } = this;
+    backend.pool2dForward({
+      ...this.geometry,
+      input: input.data,
+      output: this.sums.data,
+      argmax: null,
+    });
+    const sums = this.sums.data;
+    const output = this.output.data;
+    const coefficient = layer.coefficient.data;
+    const channels = layer.outChannels;
+    for (let plane = 0; plane < this.batch * channels; plane++) {
+      const scale = coefficient[plane % channels];
+      for (let i = plane * inner; i < (plane + 1) * inner; i++) output[i] = sums[i] * scale;
+    }
+    backend.biasActivation({
+      activation: layer.activation,
+      outer: this.batch,
+      channels,
+      inner,
+      input: output,
+      bias: layer.bias.data,
+      output,
+    });
+    return this.output;
+  }
+
+  backward(backend: Backend, gradOutput: Tensor, needInputGradient: boolean): Tensor | null {
+    const { layer, inner } = this;
+    const channels = layer.outChannels;
+    const gradient = gradOutput.data;
+    backend.biasActivationBackward({
+      activation: layer.activation,
+      outer: this.batch,
+      channels,
+      inner,
+      output: this.output.data,
+      gradOutput: gradient,
+      gradInput: gradient,
+      gradBias: gradientOf(layer.bias).data,
+    });
+    const sums = this.sums.data;
+    const coefficient = layer.coefficient.data;
+    const gradCoefficient = gradientOf(layer.coefficient).data;
+    gradCoefficient.fill(0);
+    for (let plane = 0; plane < this.batch * channels; plane++) {
+      const channel = plane % channels;
+      const scale = coefficient[channel];
+      let total = 0;
+      for (let i = plane * inner; i < (plane + 1) * inner; i++) {
+        total += gradient[i] * sums[i];
+        gradient[i] *= scale;
+      }
+      gradCoefficient[channel] += total;
+    }
+    if (!needInputGradient) return null;
+    backend.pool2dBackward({
+      ...this.geometry,
+      gradOutput: gradient,
+      gradInput: this.gradInput.data,
+      argmax: null,
+    });
+    return this.gradInput;
+  }
+}
+
+/** LeNet-5's Euclidean RBF output with fixed centres: y_i = sum_j (x_j - w_ij)^2. */
+class FusedRBFOutput implements FusedLayer {
+  readonly outputShape: number[];
+  private input: Tensor | null = null;
+  private readonly output: Tensor;
+  private readonly gradInput: Tensor;
+
+  constructor(
+    private readonly layer: RBFOutput,
+    private readonly batch: number,
+  ) {
+    this.outputShape = [layer.classes];
+    this.output = zeros([batch, layer.classes]);
+    this.gradInput = zeros([batch, layer.features]);
+  }
+
+  forward(_backend: Backend, input: Tensor): Tensor {
+    const { classes, features } = this.layer;
+    this.input = input;
+    const x = input.data;
+    const centers = this.layer.centers.data;
+    const output = this.output.data;
+    for (let n = 0; n < this.batch; n++) {
+      for (let i = 0; i < classes; i++) {
+        let total = 0;
+        for (let j = 0; j < features; j++) {
+          const difference = x[n * features + j] - centers[i * features + j];
+          total += difference * difference;
+        }
+        output[n * classes + i] = total;
+      }
+    }
+    return this.output;
+  }
+
+  backward(_backend: Backend, gradOutput: Tensor, needInputGradient: boolean): Tensor | null {
+    if (!needInputGradient) return null;
+    const { classes, features } = this.layer;
+    const x = this.input!.data;
+    const centers = this.layer.centers.data;
+    const gradient = gradOutput.data;
+    const gradInput = this.gradInput.data;
+    for (let n = 0; n < this.batch; n++) {
+      for (let j = 0; j < features; j++) {
+        const xj = x[n * features + j];
+        let total = 0;
+        for (let i = 0; i < classes; i++) {
+          total += gradient[n * classes + i] * (xj - centers[i * features + j]);
+        }
+        gradInput[n * features + j] = 2 * total;
+      }
+    }
+    return this.gradInput;
+  }
+}
+
 function gemmShape(m: number, n: number, k: number, transA: boolean, transB: boolean) {
   return {
     batch: 1,
@@ -298,5 +470,9 @@ export function fuseLayer(
   }
   if (layer instanceof Flatten) return new FusedFlatten(inputShape);
   if (layer instanceof Linear) return new FusedLinear(layer, batch);
+  if (layer instanceof Subsampling && layer.multiplier === 1) {
+    return new FusedSubsampling(layer, batch, inputShape);
+  }
+  if (layer instanceof RBFOutput && !layer.trainable) return new FusedRBFOutput(layer, batch);
   return null;
 }

@@ -1,4 +1,12 @@
-import { computeLoss, lenet5, lenet5Modern, mlp } from '@lenet/nn-layers';
+import {
+  computeLoss,
+  Flatten,
+  lenet5,
+  lenet5Modern,
+  mlp,
+  RBFOutput,
+  Sequential,
+} from '@lenet/nn-layers';
 import { Generator, tensor } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
 import { FusedStep } from './fused-step.js';
@@ -56,10 +64,45 @@ describe('FusedStep', () => {
     },
   );
 
-  it('declines what it does not know: RBF outputs, other losses, loss functions', () => {
-    expect(FusedStep.for(lenet5(), 'rbf-map', [1, 32, 32])).toBeNull();
+  it.each([
+    ['rbf-map', 1],
+    ['rbf-map', 3],
+    [{ name: 'rbf-map', j: 2 }, 2],
+    ['rbf-mse', 2],
+  ] as const)(
+    'gives the autograd gradients of the paper LeNet-5 with %j (batch %i)',
+    (loss, count) => {
+      const model = lenet5({ seed: 6 });
+      const { images, labels } = batch(count, 10 + count);
+      const input = tensor(images, [count, 1, 32, 32]);
+      const output = model.forward(input);
+      const value = computeLoss(loss, output, tensor(labels, [count]));
+      value.backward();
+      const expected = model.parameters().map((parameter) => parameter.grad!.data.slice());
+      const fused = FusedStep.for(model, loss, [1, 32, 32])!;
+      expect(fused).not.toBeNull();
+      const outputs = new Float32Array(count * 10);
+      expect(fused.train(images, labels, 0, count, outputs)).toBeCloseTo(value.item(), 4);
+      expect(outputs).toBeAllclose(output.data, { rtol: 1e-5, atol: 1e-4 });
+      model.parameters().forEach((parameter, index) => {
+        expect(parameter.grad!.data).toBeAllclose(expected[index], { rtol: 1e-3, atol: 1e-6 });
+      });
+    },
+  );
+
+  it('declines what it does not know: other losses, loss functions, trainable RBF centres', () => {
     expect(FusedStep.for(lenet5Modern(), 'mse', [1, 32, 32])).toBeNull();
     expect(FusedStep.for(lenet5Modern(), () => tensor([0], [1]), [1, 32, 32])).toBeNull();
     expect(FusedStep.for(mlp([1024, 10]), { name: 'cross-entropy' }, [1024])).not.toBeNull();
+    const trainableCentres = new Sequential([
+      new Flatten(),
+      new RBFOutput({
+        trainable: true,
+        features: 1024,
+        centers: new Float32Array(10240),
+        classes: 10,
+      }),
+    ]);
+    expect(FusedStep.for(trainableCentres, 'rbf-map', [1, 32, 32])).toBeNull();
   });
 });

@@ -1,19 +1,20 @@
-// A training step without the autograd tape, for the models and loss it knows: a Sequential of
-// Conv2d, AvgPool2d, MaxPool2d, Flatten and Linear layers (any fused activation, LeNet-5's C3
-// table included) trained with cross-entropy. It runs the same backend kernels as the ops, on
+// A training step without the autograd tape, for the models and losses it knows: a Sequential
+// of Conv2d (LeNet-5's C3 table included), AvgPool2d, MaxPool2d, Subsampling, Flatten, Linear
+// (any fused activation) and a fixed RBFOutput, with cross-entropy, rbf-map or rbf-mse. It runs the same backend kernels as the ops, on
 // buffers allocated once per batch size, so a step allocates nothing and pays no per-op
 // bookkeeping: what matters most at batch size 1, the paper's on-line setting.
-import { type LossSpec, Sequential } from '@lenet/nn-layers';
+import { Sequential } from '@lenet/nn-layers';
 import { getBackend, type Tensor, zeros } from '@lenet/tensor';
 import type { LossOption } from '../loss.js';
 import type { TrainableModel } from '../model.js';
 import { type FusedLayer, fuseLayer } from './fused-layers.js';
+import { type FusedLoss, fusedLoss } from './fused-losses.js';
 
 interface Program {
   readonly layers: readonly FusedLayer[];
   readonly input: Tensor;
-  readonly logProbabilities: Tensor;
-  readonly gradLogits: Tensor;
+  /** Gradient of the loss with respect to the last layer's output. */
+  readonly gradOutput: Tensor;
 }
 
 export class FusedStep {
@@ -22,9 +23,16 @@ export class FusedStep {
   private readonly sampleSize: number;
   private readonly classCount: number;
   private readonly programs = new Map<number, Program>();
+  private readonly loss: FusedLoss;
 
-  private constructor(model: Sequential, sampleShape: readonly number[], classCount: number) {
+  private constructor(
+    model: Sequential,
+    loss: FusedLoss,
+    sampleShape: readonly number[],
+    classCount: number,
+  ) {
     this.model = model;
+    this.loss = loss;
     this.sampleShape = sampleShape;
     this.sampleSize = sampleShape.reduce((product, size) => product * size, 1);
     this.classCount = classCount;
@@ -37,16 +45,17 @@ export class FusedStep {
     sampleShape: readonly number[],
     classCount = 10,
   ): FusedStep | null {
-    if (!(model instanceof Sequential) || !isCrossEntropy(loss)) return null;
+    const fused = fusedLoss(loss);
+    if (!(model instanceof Sequential) || !fused) return null;
     let shape = sampleShape;
     for (const layer of model.layers) {
       if (layer.parameters().some((parameter) => !parameter.requiresGrad)) return null;
-      const fused = fuseLayer(layer, 1, shape);
-      if (!fused) return null;
-      shape = fused.outputShape;
+      const fusedLayer = fuseLayer(layer, 1, shape);
+      if (!fusedLayer) return null;
+      shape = fusedLayer.outputShape;
     }
     if (shape.length !== 1 || shape[0] !== classCount) return null;
-    return new FusedStep(model, sampleShape, classCount);
+    return new FusedStep(model, fused, sampleShape, classCount);
   }
 
   /**
@@ -62,35 +71,17 @@ export class FusedStep {
     outputs: Float32Array,
   ): number {
     const count = end - start;
+    const classes = this.classCount;
     const program = this.program(count);
     const backend = getBackend();
-    const logits = this.forward(program, images, start, end);
-    const logitData = logits.data;
-    outputs.set(logitData.subarray(0, count * this.classCount), start * this.classCount);
-    const classes = this.classCount;
-    backend.logSoftmax({
-      rows: count,
-      columns: classes,
-      input: logitData,
-      output: program.logProbabilities.data,
-    });
-    const logProbabilities = program.logProbabilities.data;
-    const gradLogits = program.gradLogits.data;
-    let loss = 0;
-    for (let row = 0; row < count; row++) {
-      const label = checkLabel(labels[start + row], start + row, classes);
-      const offset = row * classes;
-      loss -= logProbabilities[offset + label];
-      for (let k = 0; k < classes; k++) {
-        gradLogits[offset + k] =
-          (Math.exp(logProbabilities[offset + k]) - (k === label ? 1 : 0)) / count;
-      }
-    }
-    let gradient: Tensor | null = program.gradLogits;
+    const last = this.forward(program, images, start, end).data;
+    outputs.set(last.subarray(0, count * classes), start * classes);
+    const loss = this.loss(last, labels, start, count, classes, program.gradOutput.data);
+    let gradient: Tensor | null = program.gradOutput;
     for (let index = program.layers.length - 1; index >= 0 && gradient; index--) {
       gradient = program.layers[index].backward(backend, gradient, index > 0);
     }
-    return loss / count;
+    return loss;
   }
 
   /** Output rows of `[start, end)` into `outputs` at row `start`; returns the mean loss. */
@@ -102,23 +93,10 @@ export class FusedStep {
     outputs: Float32Array,
   ): number {
     const count = end - start;
-    const program = this.program(count);
-    const logits = this.forward(program, images, start, end).data;
     const classes = this.classCount;
-    outputs.set(logits.subarray(0, count * classes), start * classes);
-    getBackend().logSoftmax({
-      rows: count,
-      columns: classes,
-      input: logits,
-      output: program.logProbabilities.data,
-    });
-    const logProbabilities = program.logProbabilities.data;
-    let loss = 0;
-    for (let row = 0; row < count; row++) {
-      loss -=
-        logProbabilities[row * classes + checkLabel(labels[start + row], start + row, classes)];
-    }
-    return loss / count;
+    const last = this.forward(this.program(count), images, start, end).data;
+    outputs.set(last.subarray(0, count * classes), start * classes);
+    return this.loss(last, labels, start, count, classes, null);
   }
 
   private forward(program: Program, images: Float32Array, start: number, end: number): Tensor {
@@ -143,26 +121,10 @@ export class FusedStep {
       program = {
         layers,
         input: zeros([count, ...this.sampleShape]),
-        logProbabilities: zeros([count, this.classCount]),
-        gradLogits: zeros([count, this.classCount]),
+        gradOutput: zeros([count, this.classCount]),
       };
       this.programs.set(count, program);
     }
     return program;
   }
-}
-
-function checkLabel(label: number, row: number, classCount: number): number {
-  if (!(label >= 0 && label < classCount)) {
-    throw new RangeError(
-      `cross-entropy: label of row ${row} is ${label}, expected an integer in [0, ${classCount})`,
-    );
-  }
-  return label;
-}
-
-function isCrossEntropy(loss: LossOption): boolean {
-  if (typeof loss === 'function') return false;
-  const spec = loss as LossSpec;
-  return (typeof spec === 'string' ? spec : spec?.name) === 'cross-entropy';
 }
