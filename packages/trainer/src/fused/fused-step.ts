@@ -5,6 +5,7 @@
 // bookkeeping: what matters most at batch size 1, the paper's on-line setting.
 import { Sequential } from '@lenet/nn-layers';
 import { getBackend, type Tensor, zeros } from '@lenet/tensor';
+import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
 import type { LossOption } from '../loss.js';
 import type { TrainableModel } from '../model.js';
 import { type FusedLayer, fuseLayer } from './fused-layers.js';
@@ -64,8 +65,8 @@ export class FusedStep {
    * returns the mean loss.
    */
   train(
-    images: Float32Array,
-    labels: Int32Array,
+    images: BatchImages,
+    labels: BatchLabels,
     start: number,
     end: number,
     outputs: Float32Array,
@@ -76,7 +77,8 @@ export class FusedStep {
     const backend = getBackend();
     const last = this.forward(program, images, start, end).data;
     outputs.set(last.subarray(0, count * classes), start * classes);
-    const loss = this.loss(last, labels, start, count, classes, program.gradOutput.data);
+    const gradOutput = program.gradOutput.data;
+    const loss = this.loss(last, labelsData(labels), start, count, classes, gradOutput);
     let gradient: Tensor | null = program.gradOutput;
     for (let index = program.layers.length - 1; index >= 0 && gradient; index--) {
       gradient = program.layers[index].backward(backend, gradient, index > 0);
@@ -86,8 +88,8 @@ export class FusedStep {
 
   /** Output rows of `[start, end)` into `outputs` at row `start`; returns the mean loss. */
   evaluate(
-    images: Float32Array,
-    labels: Int32Array,
+    images: BatchImages,
+    labels: BatchLabels,
     start: number,
     end: number,
     outputs: Float32Array,
@@ -96,12 +98,13 @@ export class FusedStep {
     const classes = this.classCount;
     const last = this.forward(this.program(count), images, start, end).data;
     outputs.set(last.subarray(0, count * classes), start * classes);
-    return this.loss(last, labels, start, count, classes, null);
+    return this.loss(last, labelsData(labels), start, count, classes, null);
   }
 
-  private forward(program: Program, images: Float32Array, start: number, end: number): Tensor {
+  /** Runs the layers on rows `[start, end)`; the program exists already, so nothing allocates. */
+  private forward(program: Program, images: BatchImages, start: number, end: number): Tensor {
     const size = this.sampleSize;
-    program.input.data.set(images.subarray(start * size, end * size));
+    program.input.data.set(imagesData(images).subarray(start * size, end * size));
     const backend = getBackend();
     let value = program.input;
     for (const layer of program.layers) value = layer.forward(backend, value);

@@ -1,5 +1,5 @@
 import { lenet5Modern } from '@lenet/nn-layers';
-import { Generator, type Tensor } from '@lenet/tensor';
+import { Generator, type Tensor, tensor } from '@lenet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveLoss } from '../loss.js';
 import { DataParallel } from './data-parallel.js';
@@ -106,5 +106,27 @@ describe('DataParallel', () => {
         capacity: 4,
       }),
     ).rejects.toThrow(/zoo/);
+  });
+});
+
+describe('DataParallel inputs', () => {
+  it('takes views of WebAssembly memory that its own first allocations would make stale', async () => {
+    const model = lenet5Modern({ activation: 'tanh', pooling: 'avg', seed: 3 });
+    const engine = await DataParallel.open({
+      model,
+      loss: 'cross-entropy',
+      threads: 1,
+      sampleShape: [1, 32, 32],
+      capacity: 600,
+    });
+    const { images, labels } = batch(600, 8);
+    const imageTensor = tensor(images, [600, 1, 32, 32]);
+    const labelTensor = tensor(labels, [600]);
+    // The first batch of this size allocates its buffers (tens of MB): the memory may grow.
+    const result = await engine.trainBatch(imageTensor.data, labelTensor.data, 600);
+    expect(Number.isFinite(result.loss)).toBe(true);
+    const again = await engine.evaluateBatch(imageTensor, labelTensor, 600);
+    expect(Number.isFinite(again.loss)).toBe(true);
+    await engine.close();
   });
 });

@@ -9,6 +9,7 @@
 // different order), not bit for bit.
 import { type LossSpec, type Module, modelConfigOf } from '@lenet/nn-layers';
 import { getBackend } from '@lenet/tensor';
+import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
 import { FusedStep } from '../fused/fused-step.js';
 import { predictionRuleFor, resolveLoss } from '../loss.js';
 import type { PredictionRule } from '../metrics.js';
@@ -73,6 +74,12 @@ export class DataParallel {
   private readonly workers: ReplicaWorker[];
   private readonly views: SharedViews | null;
   private readonly outputs: Float32Array;
+  /**
+   * Where every batch is copied first (the shared buffers, or arrays of this thread): a
+   * caller's view of WebAssembly memory goes stale when a replica allocates, these never do.
+   */
+  private readonly stagedImages: Float32Array;
+  private readonly stagedLabels: Int32Array;
   private readonly canBlock: boolean;
   private pending: ((reply: WorkerReply, worker: number) => void) | null = null;
   private failure: Error | null = null;
@@ -94,6 +101,8 @@ export class DataParallel {
     this.views = shared ? sharedViews(shared, options.threads) : null;
     this.transport = shared ? 'shared' : 'message';
     this.outputs = this.views?.outputs ?? new Float32Array(this.capacity * this.classCount);
+    this.stagedImages = this.views?.images ?? new Float32Array(this.capacity * this.sampleSize);
+    this.stagedLabels = this.views?.labels ?? new Int32Array(this.capacity);
     this.canBlock = atomicsWaitAllowed();
   }
 
@@ -183,8 +192,8 @@ export class DataParallel {
    * `images`/`labels`), computed over the replicas; returns the loss and the output rows.
    */
   trainBatch(
-    images: Float32Array,
-    labels: Int32Array,
+    images: BatchImages,
+    labels: BatchLabels,
     count: number,
   ): ParallelBatchResult | Promise<ParallelBatchResult> {
     return this.run(Command.train, images, labels, count);
@@ -192,8 +201,8 @@ export class DataParallel {
 
   /** Outputs (evaluation mode, no gradients) and mean loss of `count` samples. */
   evaluateBatch(
-    images: Float32Array,
-    labels: Int32Array,
+    images: BatchImages,
+    labels: BatchLabels,
     count: number,
   ): ParallelBatchResult | Promise<ParallelBatchResult> {
     return this.run(Command.evaluate, images, labels, count);
@@ -214,26 +223,27 @@ export class DataParallel {
 
   private run(
     command: number,
-    images: Float32Array,
-    labels: Int32Array,
+    images: BatchImages,
+    labels: BatchLabels,
     count: number,
   ): ParallelBatchResult | Promise<ParallelBatchResult> {
     this.check(count);
     const parts = partsFor(count, this.threads);
     const [, ownEnd] = sliceOf(count, parts, 0);
     const runner = this.runner;
+    const stagedImages = this.stagedImages;
+    const stagedLabels = this.stagedLabels;
+    stagedImages.set(imagesData(images).subarray(0, count * this.sampleSize));
+    stagedLabels.set(labelsData(labels).subarray(0, count));
     if (parts === 1) {
       const loss =
         command === Command.train
-          ? runner.train(images, labels, 0, count, this.outputs)
-          : runner.evaluate(images, labels, 0, count, this.outputs);
+          ? runner.train(stagedImages, stagedLabels, 0, count, this.outputs)
+          : runner.evaluate(stagedImages, stagedLabels, 0, count, this.outputs);
       return this.result(loss, count);
     }
     if (this.views) {
       const views = this.views;
-      const size = this.sampleSize;
-      views.images.set(images.subarray(ownEnd * size, count * size), ownEnd * size);
-      views.labels.set(labels.subarray(ownEnd, count), ownEnd);
       runner.storeWeights(views.weights);
       views.errorLengths.fill(0);
       const control = views.control;
@@ -242,15 +252,15 @@ export class DataParallel {
       control[Control.parts] = parts;
       const generation = Atomics.add(control, Control.generation, 1) + 1;
       Atomics.notify(control, Control.generation);
-      const ownLoss = this.runOwn(command, images, labels, ownEnd);
+      const ownLoss = this.runOwn(command, stagedImages, stagedLabels, ownEnd);
       const finish = () => this.finishShared(command, count, parts, ownLoss);
       const waited = this.waitShared(generation);
       return waited ? waited.then(finish) : finish();
     }
-    return this.runMessages(command, images, labels, count, parts, ownEnd);
+    return this.runMessages(command, stagedImages, stagedLabels, count, parts, ownEnd);
   }
 
-  private runOwn(command: number, images: Float32Array, labels: Int32Array, end: number): number {
+  private runOwn(command: number, images: BatchImages, labels: BatchLabels, end: number): number {
     return command === Command.train
       ? this.runner.train(images, labels, 0, end, this.outputs)
       : this.runner.evaluate(images, labels, 0, end, this.outputs);

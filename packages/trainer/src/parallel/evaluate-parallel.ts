@@ -36,7 +36,7 @@ export async function evaluateParallel(
     const count = Math.min(batchSize, data.length - start);
     const batch = assembler.fill(null, start, count);
     const labels = batch.labels.data;
-    const result = await engine.evaluateBatch(batch.images.data, labels, count);
+    const result = await engine.evaluateBatch(batch.images, batch.labels, count);
     lossSum += result.loss * count;
     const scores = result.outputs;
     for (let i = 0; i < count; i++) {

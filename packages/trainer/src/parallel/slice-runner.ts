@@ -1,4 +1,5 @@
 import { noGrad, type Tensor, zeros, zerosLike } from '@lenet/tensor';
+import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
 import { checkOutput } from '../evaluate.js';
 import type { FusedStep } from '../fused/fused-step.js';
 import type { LossFunction, TrainableModel } from '../model.js';
@@ -72,8 +73,8 @@ export class SliceRunner {
    * was there); writes the output rows into `outputs` at row `start`; returns the mean loss.
    */
   train(
-    images: Float32Array,
-    labels: Int32Array,
+    images: BatchImages,
+    labels: BatchLabels,
     start: number,
     end: number,
     outputs: Float32Array,
@@ -95,8 +96,8 @@ export class SliceRunner {
 
   /** Forward only (evaluation mode, no tape): output rows into `outputs`; returns the mean loss. */
   evaluate(
-    images: Float32Array,
-    labels: Int32Array,
+    images: BatchImages,
+    labels: BatchLabels,
     start: number,
     end: number,
     outputs: Float32Array,
@@ -117,7 +118,7 @@ export class SliceRunner {
     }
   }
 
-  private slice(images: Float32Array, labels: Int32Array, start: number, end: number) {
+  private slice(images: BatchImages, labels: BatchLabels, start: number, end: number) {
     const count = end - start;
     let batch = this.batches.get(count);
     if (!batch) {
@@ -128,8 +129,9 @@ export class SliceRunner {
       this.batches.set(count, batch);
     }
     const size = this.sampleSize;
-    batch.images.data.set(images.subarray(start * size, end * size));
-    batch.labels.data.set(labels.subarray(start, end));
+    // Read after the allocation above, which may have moved WebAssembly-backed inputs.
+    batch.images.data.set(imagesData(images).subarray(start * size, end * size));
+    batch.labels.data.set(labelsData(labels).subarray(start, end));
     return batch;
   }
 }
