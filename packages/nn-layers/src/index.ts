@@ -55,6 +55,7 @@ export { type DiagHessianContext, Module, StateDictError, type SummaryRow } from
 export {
   compilePlan,
   ExecutionPlan,
+  type ImageSource,
   type PlanOptions,
   planUnsupportedReason,
   supportsPlan,

@@ -3,6 +3,7 @@ import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
 import { type LossOption, resolveLoss } from './loss.js';
 import { ConfusionMatrix, type PredictionRule, predictClass } from './metrics.js';
 import type { TrainableModel } from './model.js';
+import { evaluationPlan, forwardInChunks } from './planned.js';
 
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 500. */
@@ -13,6 +14,11 @@ export interface EvaluateOptions {
   loss?: LossOption;
   /** List the misclassified samples with their scores. Default true. */
   misclassified?: boolean;
+  /**
+   * Run the forward passes on `@lenet/nn-layers`' execution plan when it supports the model
+   * (and the loss, given by name); default true. false forces the tape's forward.
+   */
+  plan?: boolean;
 }
 
 /** One misclassified sample: its index in the data set, true and predicted class, output row. */
@@ -59,32 +65,58 @@ export function evaluate(
   const confusion = new ConfusionMatrix(classCount);
   const misclassified: Misclassified[] = [];
   const assembler = new BatchAssembler(data, batchSize);
+  const plan =
+    options.plan === false
+      ? null
+      : evaluationPlan(model, options.loss, batchSize, data.sampleShape);
   const wasTraining = model.training;
   const started = performance.now();
   let lossSum = 0;
+  /** Scores and loss of `size` samples from `first` (rows of the current batch from `row`). */
+  const record = (
+    scores: Float32Array,
+    labels: Int32Array,
+    row: number,
+    size: number,
+    first: number,
+  ) => {
+    for (let i = 0; i < size; i++) {
+      const label = labels[row + i];
+      const predicted = predictClass(scores, i * classCount, classCount, rule);
+      confusion.add(label, predicted);
+      if (keepMisclassified && predicted !== label) {
+        misclassified.push({
+          index: first + i,
+          label,
+          predicted,
+          scores: Array.from(scores.subarray(i * classCount, (i + 1) * classCount)),
+        });
+      }
+    }
+  };
   model.eval();
   try {
     noGrad(() => {
       for (let start = 0; start < data.length; start += batchSize) {
         const count = Math.min(batchSize, data.length - start);
         const batch = assembler.fill(null, start, count);
+        const labels = batch.labels.data;
+        if (plan) {
+          forwardInChunks(plan, batch.images, count, (scores, row, size) => {
+            if (plan.outputShape.length !== 1 || plan.outputShape[0] !== classCount) {
+              throw new RangeError(
+                `model output has shape [${size}, ${plan.outputShape.join(', ')}], expected [${size}, ${classCount}] (one score per class)`,
+              );
+            }
+            if (loss) lossSum += plan.loss(labels, size, row) * size;
+            record(scores, labels, row, size, start + row);
+          });
+          continue;
+        }
         const output = model.forward(batch.images);
         checkOutput(output, count, classCount);
         if (loss) lossSum += loss.compute(output, batch.labels).item() * count;
-        const scores = output.data;
-        const labels = batch.labels.data;
-        for (let i = 0; i < count; i++) {
-          const predicted = predictClass(scores, i * classCount, classCount, rule);
-          confusion.add(labels[i], predicted);
-          if (keepMisclassified && predicted !== labels[i]) {
-            misclassified.push({
-              index: start + i,
-              label: labels[i],
-              predicted,
-              scores: Array.from(scores.subarray(i * classCount, (i + 1) * classCount)),
-            });
-          }
-        }
+        record(output.data, labels, 0, count, start);
       }
     });
   } finally {

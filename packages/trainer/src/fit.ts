@@ -2,7 +2,6 @@ import { Generator, type Tensor } from '@lenet/tensor';
 import type { Checkpoint, CheckpointStore, MonitorState } from './checkpoint.js';
 import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
 import { checkBatchSize, checkOutput } from './evaluate.js';
-import { FusedStep } from './fused/fused-step.js';
 import { type LossOption, resolveLoss } from './loss.js';
 import type { EpochMetrics, PredictionRule } from './metrics.js';
 import { predictClass } from './metrics.js';
@@ -11,6 +10,7 @@ import type { Optimizer } from './optimizer.js';
 import type { DataParallel } from './parallel/data-parallel.js';
 import { evaluateOn, openParallel } from './parallel/fit-parallel.js';
 import type { WorkerFactory } from './parallel/worker-factory.js';
+import { planFor, plannedCurvature } from './planned.js';
 import type { Schedule } from './schedules.js';
 
 /** A per-batch distortion, applied in place: `@lenet/augment`'s transforms fit. */
@@ -105,6 +105,12 @@ export interface FitOptions {
   threads?: number;
   /** How to start the workers; default: `worker_threads` in Node, Web Workers in a browser. */
   workers?: WorkerFactory;
+  /**
+   * Run this thread's steps, the SDLM curvature and evaluation on `@lenet/nn-layers`' static
+   * execution plan (no autograd tape, no allocation per step) when it supports the model and
+   * loss (default true); false forces the tape.
+   */
+  plan?: boolean;
 }
 
 export interface FitResult {
@@ -169,10 +175,14 @@ async function fitWith(
   const fixedOrder = settings.shuffle === 'once' ? random.order.permutation(train.length) : null;
   const order = new Int32Array(train.length);
   const assembler = new BatchAssembler(train, batchSize);
-  // The tape-free step where it knows the model and loss; else forward, loss, backward.
-  const fused = FusedStep.for(model, options.loss, train.sampleShape, classCount);
-  const fusedOutputs = new Float32Array(batchSize * classCount);
-  const curvature = curvatureSampler(model, options, settings.curvature, random.curvature);
+  // The tape-free execution plan where nn-layers can plan the model and loss; else the tape.
+  const plan = settings.plan ? planFor(model, options.loss, batchSize, train.sampleShape) : null;
+  if (plan) checkOutputShape(plan.outputShape, classCount);
+  const curvatureEstimator =
+    plan && !options.curvature && typeof options.loss !== 'function'
+      ? plannedCurvature(options.loss, train.sampleShape)
+      : settings.curvature;
+  const curvature = curvatureSampler(model, options, curvatureEstimator, random.curvature);
 
   let history: EpochMetrics[] = [];
   let monitorState: MonitorState = { bestValue: null, bestEpoch: 0, epochsSinceImprovement: 0 };
@@ -216,7 +226,9 @@ async function fitWith(
       if (settings.schedule) {
         optimizer.learningRate = settings.schedule(epoch + batch / batches, optimizer.stepCount);
       }
-      optimizer.zeroGrad();
+      const planned = plan !== null && !(parallel && size > 1);
+      // A plan's backward sets every gradient (rather than adding to it): no zeroing needed.
+      if (!planned) optimizer.zeroGrad();
       let lossValue: number;
       let errors: number;
       if (parallel && size > 1) {
@@ -225,11 +237,14 @@ async function fitWith(
         if (!Number.isFinite(lossValue))
           throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
         errors = countErrors(result.outputs, labels.data, size, classCount, settings.prediction);
-      } else if (fused) {
-        lossValue = fused.train(images.data, labels.data, 0, size, fusedOutputs);
+      } else if (plan) {
+        plan.setInput(images.data, 0, size);
+        const output = plan.forward(size);
+        lossValue = plan.loss(labels.data, size);
         if (!Number.isFinite(lossValue))
           throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
-        errors = countErrors(fusedOutputs, labels.data, size, classCount, settings.prediction);
+        errors = countErrors(output, labels.data, size, classCount, settings.prediction);
+        plan.backward(size);
       } else {
         const output = model.forward(images);
         if (batch === 0) checkOutput(output, size, classCount);
@@ -268,8 +283,10 @@ async function fitWith(
     const evaluationOptions = {
       batchSize: settings.evaluationBatchSize,
       prediction: settings.prediction,
-      loss,
+      // By name when given by name, so evaluation can run on the plan too.
+      loss: options.loss,
       misclassified: false,
+      plan: settings.plan,
     };
     const validation =
       options.validation &&
@@ -379,6 +396,7 @@ function resolveOptions(options: FitOptions) {
     patience,
     minDelta: options.earlyStopping?.minDelta ?? 0,
     yieldEvery,
+    plan: options.plan ?? true,
   };
 }
 
@@ -428,6 +446,15 @@ function fillOrder(
 function applyAugment(augment: BatchAugment, images: Tensor, generator: Generator): void {
   if (typeof augment === 'function') augment(images, generator);
   else augment.applyBatch(images, generator);
+}
+
+/** Throws unless one output sample is `classCount` scores. */
+function checkOutputShape(shape: readonly number[], classCount: number): void {
+  if (shape.length !== 1 || shape[0] !== classCount) {
+    throw new RangeError(
+      `model output has shape [batch, ${shape.join(', ')}], expected [batch, ${classCount}] (one score per class)`,
+    );
+  }
 }
 
 function countErrors(

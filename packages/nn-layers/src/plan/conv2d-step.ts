@@ -27,8 +27,8 @@ export class Conv2dStep implements PlanStep {
   private readonly inputArgs: Conv2dBackwardInputArgs;
   private readonly weightArgs: Conv2dBackwardWeightArgs;
   private readonly inputSize: number;
-  /** Hessian scratch, allocated at the first estimate: squared weights and inputs, h(W). */
-  private hessianBuffers: { weights: Storage; inputs: Storage; curvature: Storage } | null = null;
+  /** Hessian scratch: squared weights and inputs, h(W). */
+  private readonly hessianBuffers: { weights: Storage; inputs: Storage; curvature: Storage };
 
   constructor(
     private readonly layer: Conv2d,
@@ -53,6 +53,11 @@ export class Conv2dStep implements PlanStep {
       this.biasInKernel ? null : layer.bias,
       (length) => context.allocate(length),
     );
+    this.hessianBuffers = {
+      weights: context.allocateGradient(layer.weight.size),
+      inputs: context.allocateGradient(capacity * this.inputSize),
+      curvature: context.allocateGradient(layer.weight.size),
+    };
     const empty = this.output.data;
     this.forwardArgs = { ...geometry, input: empty, weight: empty, bias: null, output: empty };
     this.inputArgs = { ...geometry, gradOutput: empty, weight: empty, gradInput: empty };
@@ -91,18 +96,12 @@ export class Conv2dStep implements PlanStep {
 
   prepareHessian(): void {
     const { weight } = this.layer;
-    this.hessianBuffers ??= {
-      weights: this.context.allocate(weight.size),
-      inputs: this.context.allocate(this.context.capacity * this.inputSize),
-      curvature: this.context.allocate(weight.size),
-    };
     squareInto(weight.data, this.hessianBuffers.weights.data, weight.size);
   }
 
   hessian(count: number, needInputCurvature: boolean, _loss: unknown, sink: HessianSink): void {
     const { layer } = this;
     const buffers = this.hessianBuffers;
-    if (!buffers) throw new Error('Conv2dStep.hessian: prepareHessian() was not called');
     this.stage.hessian(count, sink);
     if (this.biasInKernel && layer.bias) {
       // No activation stage ran: the bias's h is the per-channel sum of the curvature.

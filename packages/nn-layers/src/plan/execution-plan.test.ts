@@ -189,7 +189,7 @@ describe.each(['reference', 'wasm'])('execution plan on the %s backend', (backen
       const model = lenet5({ seed: 13 });
       const plan = compilePlan(model, { batchSize: 1, loss: 'rbf-map' });
       const { images, labels } = randomBatch(model, 4, 14, 10);
-      plan.estimateDiagHessian(images, labels); // allocates its scratch once
+      plan.estimateDiagHessian(images, labels);
       const before = allocations();
       const memory = wasmMemoryStatistics(findBackend(backendName)!);
       for (let step = 0; step < 100; step++) plan.trainStep(images, labels, 1, step % 4);

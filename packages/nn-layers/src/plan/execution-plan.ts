@@ -5,6 +5,8 @@
  * training step allocates nothing, which is what dominates at batch size 1 (the paper's
  * on-line training), where the per-op bookkeeping of autograd costs more than the math.
  *
+ * Once compiled, a plan allocates nothing (so views of backend memory stay valid while it
+ * runs, except across the kernels' own workspace growth: give long-lived inputs as Tensors).
  * Parameter gradients are written straight into each parameter's `.grad` buffer, with the
  * tape's layout, but set rather than accumulated: `backward` replaces what was there.
  */
@@ -40,6 +42,13 @@ export interface PlanOptions {
   /** Backend whose kernels and memory the plan uses; default the current one. */
   backend?: Backend;
 }
+
+/**
+ * Images for a plan: an array, or anything with a `data` array (a Tensor, a backend Storage),
+ * which the plan reads at each use: a kernel call may grow WebAssembly memory, which detaches
+ * views of it taken before.
+ */
+export type ImageSource = Float32Array | { readonly data: Float32Array };
 
 type StepFactory = (layer: Module, context: StepContext) => PlanStep | null;
 
@@ -198,8 +207,9 @@ export class ExecutionPlan {
   }
 
   /** Copies samples [start, start + count) of `images` (row-major samples) into the input. */
-  setInput(images: Float32Array, start = 0, count = this.batchSize): void {
+  setInput(source: ImageSource, start = 0, count = this.batchSize): void {
     this.checkCount(count);
+    const images = source instanceof Float32Array ? source : source.data;
     const size = this.sampleSize;
     if ((start + count) * size > images.length) {
       throw new RangeError(
@@ -251,7 +261,7 @@ export class ExecutionPlan {
   }
 
   /** One training step's gradients: input, forward, loss, backward. Returns the mean loss. */
-  trainStep(images: Float32Array, labels: Int32Array, count = this.batchSize, start = 0): number {
+  trainStep(images: ImageSource, labels: Int32Array, count = this.batchSize, start = 0): number {
     this.setInput(images, start, count);
     this.forward(count);
     const value = this.loss(labels, count, start);
@@ -265,7 +275,7 @@ export class ExecutionPlan {
    * equivalent of `estimateDiagHessian`. Runs in chunks of `batchSize`; does not touch `.grad`.
    */
   estimateDiagHessian(
-    images: Float32Array,
+    images: ImageSource,
     labels: Int32Array,
     count = labels.length,
   ): Float32Array[] {

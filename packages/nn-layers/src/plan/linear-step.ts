@@ -18,7 +18,8 @@ export class LinearStep implements PlanStep {
   readonly gradOutput: Storage;
   private readonly stage: BiasActivationStage;
   private readonly gemm: GemmArgs;
-  private hessianBuffers: { weights: Storage; inputs: Storage; curvature: Storage } | null = null;
+  /** Hessian scratch: squared weights and inputs, h(W). */
+  private readonly hessianBuffers: { weights: Storage; inputs: Storage; curvature: Storage };
 
   constructor(
     private readonly layer: Linear,
@@ -42,6 +43,11 @@ export class LinearStep implements PlanStep {
       layer.bias,
       (length) => context.allocate(length),
     );
+    this.hessianBuffers = {
+      weights: context.allocateGradient(layer.weight.size),
+      inputs: context.allocateGradient(context.capacity * layer.inFeatures),
+      curvature: context.allocateGradient(layer.weight.size),
+    };
     const empty = this.output.data;
     this.gemm = gemmArgs(empty, empty, empty);
   }
@@ -65,18 +71,12 @@ export class LinearStep implements PlanStep {
   }
 
   prepareHessian(): void {
-    const { weight, inFeatures } = this.layer;
-    this.hessianBuffers ??= {
-      weights: this.context.allocate(weight.size),
-      inputs: this.context.allocate(this.context.capacity * inFeatures),
-      curvature: this.context.allocate(weight.size),
-    };
+    const { weight } = this.layer;
     squareInto(weight.data, this.hessianBuffers.weights.data, weight.size);
   }
 
   hessian(count: number, needInputCurvature: boolean, _loss: unknown, sink: HessianSink): void {
     const buffers = this.hessianBuffers;
-    if (!buffers) throw new Error('LinearStep.hessian: prepareHessian() was not called');
     this.stage.hessian(count, sink);
     squareInto(this.context.input.data, buffers.inputs.data, count * this.layer.inFeatures);
     // h(W) [out, in] = curvature^T [out, count] @ x^2 [count, in]

@@ -19,7 +19,11 @@ export interface StepContext {
   readonly gradInput: Storage;
   /** A zero-filled backend buffer of `length` floats. */
   allocate(length: number): Storage;
-  /** A buffer for gradients: zero-length when the plan was compiled for inference only. */
+  /**
+   * A buffer for gradients or Hessian scratch: zero-length when the plan was compiled for
+   * inference only. Steps allocate everything in their constructor: a plan allocates nothing
+   * once compiled, so arrays a caller hands it (views of backend memory) stay valid.
+   */
   allocateGradient(length: number): Storage;
 }
 
