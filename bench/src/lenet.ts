@@ -1,9 +1,9 @@
 // This project: LeNet-5 (modern form) on the `reference` or `wasm` backend, 1 or 2 threads,
-// through the paths `fit` takes: the tape-free FusedStep on one thread (and always for batch
-// size 1, which is not split), the DataParallel engine on two.
-import { lenet5Modern } from '@lenet/nn-layers';
+// through the paths `fit` takes: nn-layers' execution plan (no tape) on one thread, and for
+// batch size 1, which is not split; the DataParallel engine on two.
+import { compilePlan, type ExecutionPlan, lenet5Modern } from '@lenet/nn-layers';
 import { noGrad, setBackend, tensor } from '@lenet/tensor';
-import { DataParallel, FusedStep, SGD } from '@lenet/trainer';
+import { DataParallel, SGD } from '@lenet/trainer';
 import {
   type ContenderResult,
   INFER_BATCHES,
@@ -17,8 +17,16 @@ export async function measureLenet(backend: string, threads: number): Promise<Co
   setBackend(backend);
   const model = lenet5Modern({ activation: 'tanh', pooling: 'avg', seed: 1 });
   const optimizer = new SGD(model.parameters(), { learningRate: 0.01, momentum: 0.9 });
-  const fused = FusedStep.for(model, 'cross-entropy', [1, 32, 32]);
-  if (!fused) throw new Error('bench: FusedStep does not take lenet5Modern');
+  const plans = new Map<string, ExecutionPlan>();
+  const planOf = (batchSize: number, gradients: boolean) => {
+    const key = `${batchSize} ${gradients}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      plan = compilePlan(model, { batchSize, loss: 'cross-entropy', gradients });
+      plans.set(key, plan);
+    }
+    return plan;
+  };
   const engine = await DataParallel.open({
     model,
     loss: 'cross-entropy',
@@ -32,10 +40,13 @@ export async function measureLenet(backend: string, threads: number): Promise<Co
   try {
     for (const batch of TRAIN_BATCHES) {
       const { images, labels } = syntheticBatch(batch);
-      const outputs = new Float32Array(batch * 10);
       if (batch === 1 || threads === 1) {
+        const plan = planOf(batch, true);
         train[batch] = imagesPerSecond(() => {
-          fused.train(images, labels, 0, batch, outputs);
+          plan.setInput(images);
+          plan.forward();
+          plan.loss(labels);
+          plan.backward();
           optimizer.step();
         }, batch);
       } else {
@@ -48,12 +59,12 @@ export async function measureLenet(backend: string, threads: number): Promise<Co
     if (threads > 1) notes.push('batch 1 is not split: it runs on one thread');
     for (const batch of INFER_BATCHES) {
       const { images, labels } = syntheticBatch(batch);
-      const outputs = new Float32Array(batch * 10);
       if (batch === 1 || threads === 1) {
-        infer[batch] = imagesPerSecond(
-          () => void fused.evaluate(images, labels, 0, batch, outputs),
-          batch,
-        );
+        const plan = planOf(batch, false);
+        infer[batch] = imagesPerSecond(() => {
+          plan.setInput(images);
+          plan.forward();
+        }, batch);
       } else {
         infer[batch] = await imagesPerSecondAsync(async () => {
           await engine.evaluateBatch(images, labels, batch);

@@ -30,7 +30,6 @@ export {
   type MonitoredMetric,
   NonFiniteLossError,
 } from './fit.js';
-export { FusedStep } from './fused/fused-step.js';
 export {
   gaussNewtonCurvature,
   type LossOption,

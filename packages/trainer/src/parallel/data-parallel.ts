@@ -10,10 +10,10 @@
 import { type LossSpec, type Module, modelConfigOf } from '@lenet/nn-layers';
 import { getBackend } from '@lenet/tensor';
 import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
-import { FusedStep } from '../fused/fused-step.js';
 import { predictionRuleFor, resolveLoss } from '../loss.js';
 import type { PredictionRule } from '../metrics.js';
 import type { TrainableModel } from '../model.js';
+import { PlannedSlices } from './planned-slices.js';
 import {
   allocateShared,
   Command,
@@ -117,13 +117,13 @@ export class DataParallel {
     }
     const classCount = options.classCount ?? 10;
     const loss = resolveLoss(options.loss);
-    const fused = FusedStep.for(options.model, options.loss, options.sampleShape, classCount);
+    const planned = PlannedSlices.for(options.model, options.loss, options.sampleShape, classCount);
     const runner = new SliceRunner(
       options.model,
       loss.compute,
       options.sampleShape,
       classCount,
-      fused,
+      planned,
     );
     if (threads === 1) return new DataParallel(options, runner, [], null);
 

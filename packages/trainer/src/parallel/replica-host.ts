@@ -3,8 +3,8 @@
 // batches (no event-loop round trip per batch); otherwise it answers one message per batch.
 import { createModel } from '@lenet/nn-layers';
 import { setBackend } from '@lenet/tensor';
-import { FusedStep } from '../fused/fused-step.js';
 import { resolveLoss } from '../loss.js';
+import { PlannedSlices } from './planned-slices.js';
 import {
   Command,
   Control,
@@ -55,7 +55,7 @@ function setUp(setup: ReplicaSetup): SliceRunner {
     resolveLoss(setup.loss).compute,
     setup.sampleShape,
     setup.classCount,
-    FusedStep.for(model, setup.loss, setup.sampleShape, setup.classCount),
+    PlannedSlices.for(model, setup.loss, setup.sampleShape, setup.classCount),
   );
 }
 

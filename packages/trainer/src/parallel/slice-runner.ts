@@ -1,8 +1,8 @@
 import { noGrad, type Tensor, zeros, zerosLike } from '@lenet/tensor';
 import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
 import { checkOutput } from '../evaluate.js';
-import type { FusedStep } from '../fused/fused-step.js';
 import type { LossFunction, TrainableModel } from '../model.js';
+import type { PlannedSlices } from './planned-slices.js';
 
 /**
  * Runs one replica's share of a batch on its own model: copies rows `[start, end)` of the
@@ -19,18 +19,18 @@ export class SliceRunner {
   private readonly sampleSize: number;
   private readonly classCount: number;
   private readonly batches = new Map<number, { images: Tensor; labels: Tensor<'int32'> }>();
-  /** The tape-free step, when it knows the model and loss (the same on every replica). */
-  private readonly fused: FusedStep | null;
+  /** The execution plan, when it runs the model and loss (the same on every replica). */
+  private readonly planned: PlannedSlices | null;
 
   constructor(
     model: TrainableModel,
     loss: LossFunction,
     sampleShape: readonly number[],
     classCount: number,
-    fused: FusedStep | null = null,
+    planned: PlannedSlices | null = null,
   ) {
     this.model = model;
-    this.fused = fused;
+    this.planned = planned;
     this.loss = loss;
     this.sampleShape = sampleShape;
     this.sampleSize = sampleShape.reduce((product, size) => product * size, 1);
@@ -79,7 +79,7 @@ export class SliceRunner {
     end: number,
     outputs: Float32Array,
   ): number {
-    if (this.fused) return this.fused.train(images, labels, start, end, outputs);
+    if (this.planned) return this.planned.train(images, labels, start, end, outputs);
     const batch = this.slice(images, labels, start, end);
     for (const parameter of this.parameters) {
       if (parameter.grad) parameter.grad.data.fill(0);
@@ -102,7 +102,7 @@ export class SliceRunner {
     end: number,
     outputs: Float32Array,
   ): number {
-    if (this.fused) return this.fused.evaluate(images, labels, start, end, outputs);
+    if (this.planned) return this.planned.evaluate(images, labels, start, end, outputs);
     const batch = this.slice(images, labels, start, end);
     const wasTraining = this.model.training;
     this.model.eval();
