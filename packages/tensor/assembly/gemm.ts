@@ -55,6 +55,10 @@ export function gemm(
     scaleMatrix(m, n, beta, c, ldc);
     return;
   }
+  if (m == 1 && !transB) {
+    gemmRow(transA, n, k, alpha, a, lda, b, ldb, beta, c);
+    return;
+  }
   const directB = !transB && k <= DIRECT_B_MAX_DEPTH;
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
@@ -71,6 +75,89 @@ export function gemm(
       }
     }
   }
+}
+
+/**
+ * C[1 x n] = alpha * op(A)[1 x k] B[k x n] + beta * C: one row (a dense layer's input
+ * gradient at batch size 1). The blocked path would pack A into a 4-row panel of which 3 rows
+ * are zeros; here the rows of B are read in place. Every entry is computed with exactly the
+ * blocked path's operations in the same order (per depth block of KC: products of alpha * a
+ * and b added in order from zero, then stored with beta; full 8-column panels with the
+ * micro-kernel's vector store, the last partial panel lane by lane like an edge tile), so a
+ * sample's outputs do not depend on how many rows the batch has.
+ */
+function gemmRow(
+  transA: bool,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  beta: f32,
+  c: usize,
+): void {
+  const strideA: i32 = transA ? lda : 1;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    const blockBeta: f32 = p0 == 0 ? beta : 1;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + NR <= n; j += NR) {
+        let low = f32x4.splat(0);
+        let high = f32x4.splat(0);
+        for (let p = p0; p < p0 + kc; p++) {
+          const scale = f32x4.splat(alpha * load<f32>(at(a, p * strideA)));
+          const row = at(b, p * ldb + j);
+          low = madd(scale, v128.load(row), low);
+          high = madd(scale, v128.load(row, 16), high);
+        }
+        storeRow(at(c, j), low, high, blockBeta);
+      }
+      if (j < n) {
+        // The last partial panel: zero-padded lanes, merged like an edge tile.
+        let low = f32x4.splat(0);
+        let high = f32x4.splat(0);
+        for (let p = p0; p < p0 + kc; p++) {
+          const scale = f32x4.splat(alpha * load<f32>(at(a, p * strideA)));
+          const row = at(b, p * ldb + j);
+          low = madd(scale, partialLanes(row, n - j), low);
+          high = madd(scale, partialLanes(row + 16, n - j - 4), high);
+        }
+        v128.store(edgeTile, low);
+        v128.store(edgeTile, high, 16);
+        mergeEdgeTile(1, n - j, blockBeta, at(c, j), n);
+      }
+    } else {
+      const fullColumns = n - (n % NR);
+      for (; j < n; j++) {
+        let sum: f32 = 0;
+        for (let p = p0; p < p0 + kc; p++) {
+          sum += alpha * load<f32>(at(a, p * strideA)) * load<f32>(at(b, p * ldb + j));
+        }
+        const cell = at(c, j);
+        if (j < fullColumns) {
+          store<f32>(cell, blockBeta == 0 ? sum : sum + blockBeta * load<f32>(cell));
+        } else {
+          const previous: f32 = blockBeta == 0 ? 0 : blockBeta * load<f32>(cell);
+          store<f32>(cell, previous + sum);
+        }
+      }
+    }
+  }
+}
+
+/** The first `count` (may be <= 0 or > 4) floats at `source` in lanes 0.., zeros after. */
+// @ts-ignore: decorator
+@inline function partialLanes(source: usize, count: i32): v128 {
+  let lanes = f32x4.splat(0);
+  if (!ASC_FEATURE_SIMD) return lanes; // only called from SIMD branches
+  if (count > 0) lanes = f32x4.replace_lane(lanes, 0, load<f32>(source));
+  if (count > 1) lanes = f32x4.replace_lane(lanes, 1, load<f32>(source, 4));
+  if (count > 2) lanes = f32x4.replace_lane(lanes, 2, load<f32>(source, 8));
+  if (count > 3) lanes = f32x4.replace_lane(lanes, 3, load<f32>(source, 12));
+  return lanes;
 }
 
 /** C = beta * C (beta = 0 writes zeros, even over NaN). */

@@ -120,6 +120,12 @@ function gemmCases(g: Generator): KernelCase[] {
     [64, 64, 64, 1],
     [130, 67, 257, 1],
     [5, 6, 4, 3],
+    // One row (a dense layer at batch size 1) and depth 1 (its weight gradient): own paths.
+    [1, 37, 21, 1],
+    [1, 38, 7, 1],
+    [1, 20, 9, 3],
+    [19, 23, 1, 1],
+    [20, 23, 1, 1],
   ];
   for (const [m, n, k, batch] of sizes) {
     for (const transA of [false, true]) {
