@@ -341,6 +341,21 @@ describe('estimateDiagHessian on LeNet-5', () => {
     expect(mean(estimate[c1])).toBeLessThan(mean(exact[c1]));
   });
 
+  it("at initialisation the MAP criterion (eq. 9) gives eq. 8's estimate: seed 2 x rubbish posterior = 2", () => {
+    // Every penalty starts near 84 (F6 near 0, codes +-1), far above j = 0.1, so the rubbish
+    // posterior e^-j / (e^-j + sum e^-y) is 1 to ~1e-36 and the RBF curvature 2 (1 - sum q) is
+    // the 2 of eq. 8. (Measured on 500 MNIST images: 1.000 at init, 0.978 after two passes.)
+    const map = flatten(estimateDiagHessian(model, { input, labels }, 'rbf-map'));
+    const mse = flatten(estimateDiagHessian(model, { input, labels }, 'rbf-mse'));
+    expect(map).toBeAllclose(mse, { rtol: 1e-6, atol: 0 });
+    const f6Bias = estimateDiagHessian(model, { input, labels }, 'rbf-map')[
+      model.namedParameters().findIndex(([name]) => name === 'f6.bias')
+    ];
+    // d2E/da^2 = 2 f'(a)^2 <= 2 (1.7159 * 2/3)^2 = 2.6172, reached near a = 0
+    for (const value of f6Bias) expect(value).toBeGreaterThan(2.5);
+    for (const value of f6Bias) expect(value).toBeLessThanOrEqual(2.6172);
+  });
+
   it('accepts several batches and refuses none', () => {
     const half = (from: number) => ({
       input: tensor(input.data.slice(from * 1024, (from + 2) * 1024), [2, 1, 32, 32]),
