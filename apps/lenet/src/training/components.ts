@@ -1,16 +1,10 @@
 import { elastic, randomAffine } from '@lenet/augment';
-import {
-  computeLoss,
-  createModel as createZooModel,
-  estimateDiagHessian,
-  type Module,
-} from '@lenet/nn-layers';
+import { computeLoss, createModel as createZooModel, type Module } from '@lenet/nn-layers';
 import type { Tensor } from '@lenet/tensor';
 import {
   Adam,
   AdamW,
   type BatchAugment,
-  type CurvatureEstimator,
   constantSchedule,
   cosineSchedule,
   type LossFunction,
@@ -36,17 +30,6 @@ export function lossFunction(name: LossName): LossFunction {
 /** RBF outputs are penalties: the smallest names the class. */
 export function predictionRule(loss: LossName): PredictionRule {
   return loss === 'cross-entropy' ? 'argmax' : 'argmin';
-}
-
-/** SDLM's h_kk: the paper's Gauss-Newton pass over the sampled batch, for `loss`. */
-export function curvatureEstimator(loss: LossName): CurvatureEstimator {
-  return (model, images, labels) => {
-    const module = model as unknown as Module;
-    const values = estimateDiagHessian(module, { input: images, labels }, loss);
-    return new Map(
-      module.parameters().map((parameter: Tensor, index: number) => [parameter, values[index]]),
-    );
-  };
 }
 
 export function createOptimizer(

@@ -10,8 +10,6 @@ import {
   createModel,
   createOptimizer,
   createSchedule,
-  curvatureEstimator,
-  lossFunction,
   predictionRule,
 } from './components.js';
 import type { MnistData } from './mnist-data.js';
@@ -125,7 +123,6 @@ export async function runTraining(
     settings.learningRate,
     settings.weightDecay,
   );
-  const loss = lossFunction(settings.loss);
   const prediction = predictionRule(settings.loss);
   const train = mnistSamples(trainSet, settings.input);
   const test = mnistSamples(testSet, settings.input);
@@ -146,7 +143,6 @@ export async function runTraining(
     augment: createAugment(settings.augment, backgroundValue(settings.input)),
     seed: settings.seed,
     prediction,
-    curvature: curvatureEstimator(settings.loss),
     checkpointDir: join(out, 'checkpoints'),
     resume: options.resume ?? false,
     monitor: 'trainLoss',
@@ -170,7 +166,9 @@ export async function runTraining(
   });
   progress.stop();
 
-  const final = evaluate(model, test, { prediction, loss, misclassified: true });
+  // The loss by name: fit and evaluate then run on nn-layers' execution plan (SDLM's curvature
+  // included), which allocates nothing per step and so never makes the wasm backend evict.
+  const final = evaluate(model, test, { prediction, loss: settings.loss, misclassified: true });
   await saveTrainedModel(out, model, settings);
   await writeRunPlots(out, settings, result.history, { evaluation: final, testSet });
   const seconds = (performance.now() - started) / 1000;
