@@ -2,7 +2,8 @@
 // MAP criterion, SDLM re-estimating h_kk before each pass) on 2,000 training images, 2 passes.
 import { type Dataset, pixelTable, writeImage } from '@lenet/datasets-mnist';
 import { loadMnist } from '@lenet/datasets-mnist/node';
-import { lenet5 } from '@lenet/nn-layers';
+import { estimateDiagHessian, lenet5 } from '@lenet/nn-layers';
+import { tensor } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
 import type { LabelledSamples } from './data.js';
 import { evaluate } from './evaluate.js';
@@ -24,6 +25,29 @@ function paperInput(dataset: Dataset): LabelledSamples {
 }
 
 describe('LeNet-5 on real MNIST', () => {
+  it("at the paper's initialisation nearly every h_kk is below mu: SDLM steps sit near eta / mu", async () => {
+    // Why the paper's eta table (first-pass cap eta / mu = 0.025) diverges here: with 98.5% of
+    // the curvatures below mu, SDLM is SGD at about eta / mu (see the README).
+    const images = new Float32Array(500 * 1024);
+    const labels = new Int32Array(500);
+    const data = paperInput((await loadMnist({ split: 'train' })).take(500));
+    for (let i = 0; i < 500; i++) labels[i] = data.readSample(i, images, i * 1024);
+    const model = lenet5({ seed: 1 });
+    model.eval();
+    const optimizer = new SDLM(model.parameters());
+    optimizer.setCurvature(
+      estimateDiagHessian(
+        model,
+        { input: tensor(images, [500, 1, 32, 32]), labels: tensor(labels, [500]) },
+        'rbf-map',
+      ),
+    );
+    expect(optimizer.shareBelowMu()).toBeGreaterThan(0.98); // 98.5% when written
+    const { min, max } = optimizer.effectiveLearningRates();
+    expect(max).toBeGreaterThan(0.024); // cap 0.0005 / 0.02 = 0.025
+    expect(min).toBeGreaterThan(1.8e-4); // F6 biases: 0.0005 / (0.02 + 2 f'(a)^2 <= 2.62)
+  });
+
   it('2,000 training images, 2 on-line passes of SDLM: test error < 12% on 1,000 test images', async () => {
     const train = paperInput((await loadMnist({ split: 'train' })).take(2000));
     const test = paperInput((await loadMnist({ split: 'test' })).take(1000));

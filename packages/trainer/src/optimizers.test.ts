@@ -131,6 +131,15 @@ describe('update rules, step by step', () => {
     expect(optimizer.effectiveLearningRates().max).toBeAllclose(0.01, { rtol: 1e-6 });
   });
 
+  it('SDLM.shareBelowMu counts the parameters whose h is under mu (all of them before an estimate)', () => {
+    const first = { data: new Float32Array(3), grad: null };
+    const second = { data: new Float32Array(1), grad: null };
+    const optimizer = new SDLM([first, second], { mu: 0.02 });
+    expect(optimizer.shareBelowMu()).toBe(1);
+    optimizer.setCurvature([new Float32Array([0, 0.019, 0.021]), new Float32Array([5])]);
+    expect(optimizer.shareBelowMu()).toBe(0.5);
+  });
+
   it('SDLM refuses to step before a curvature estimate', () => {
     expect(() => new SDLM([single(0, 1)]).step()).toThrow(/no curvature estimate/);
   });

@@ -104,6 +104,21 @@ export class SDLM extends Optimizer {
     return { min: min * this.learningRate, max: max * this.learningRate };
   }
 
+  /**
+   * The share of parameters (0..1) whose h_kk is below mu. Their step eta / (mu + h_kk) lies
+   * within a factor 2 of the cap eta / mu, so when the share is near 1 SDLM acts as plain SGD
+   * at rate eta / mu (LeNet-5 at the paper's initialisation: 98.5%, see the README).
+   */
+  shareBelowMu(): number {
+    let below = 0;
+    let total = 0;
+    for (const values of this.curvature) {
+      for (let i = 0; i < values.length; i++) if (values[i] < this.mu) below++;
+      total += values.length;
+    }
+    return total === 0 ? 0 : below / total;
+  }
+
   override step(): void {
     if (!this.estimated) {
       throw new Error(
