@@ -216,7 +216,11 @@ export class ExecutionPlan {
         `ExecutionPlan.setInput: samples ${start}..${start + count} need ${(start + count) * size} floats, got ${images.length}`,
       );
     }
-    this.inputStorage.data.set(images.subarray(start * size, (start + count) * size));
+    // A loop rather than set(subarray(...)): no view object per step.
+    const input = this.inputStorage.data;
+    const offset = start * size;
+    const length = count * size;
+    for (let i = 0; i < length; i++) input[i] = images[offset + i];
   }
 
   /** Runs the model on the first `count` input samples; returns the output buffer. */
