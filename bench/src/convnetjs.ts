@@ -3,6 +3,7 @@
 import convnetjs from 'convnetjs';
 import {
   type ContenderResult,
+  Figures,
   INFER_BATCHES,
   imagesPerSecond,
   syntheticBatch,
@@ -34,8 +35,7 @@ function volumes(images: Float32Array, count: number) {
 
 export function measureConvnetjs(): ContenderResult {
   const net = network();
-  const train: Record<string, number | null> = {};
-  const infer: Record<string, number | null> = {};
+  const figures = new Figures();
   for (const batch of TRAIN_BATCHES) {
     const trainer = new convnetjs.Trainer(net, {
       method: 'sgd',
@@ -46,20 +46,24 @@ export function measureConvnetjs(): ContenderResult {
     });
     const { images, labels } = syntheticBatch(batch);
     const inputs = volumes(images, batch);
-    train[batch] = imagesPerSecond(() => {
-      for (let i = 0; i < batch; i++) trainer.train(inputs[i], labels[i]);
-    }, batch);
+    figures.set(
+      'train',
+      batch,
+      imagesPerSecond(() => {
+        for (let i = 0; i < batch; i++) trainer.train(inputs[i], labels[i]);
+      }, batch),
+    );
   }
   for (const batch of INFER_BATCHES) {
     const inputs = volumes(syntheticBatch(batch).images, batch);
-    infer[batch] = imagesPerSecond(() => {
-      for (const input of inputs) net.forward(input, false);
-    }, batch);
+    figures.set(
+      'infer',
+      batch,
+      imagesPerSecond(() => {
+        for (const input of inputs) net.forward(input, false);
+      }, batch),
+    );
   }
-  return {
-    name: 'ConvNetJS 0.3.0',
-    train,
-    infer,
-    notes: ['max pooling (ConvNetJS has no average pooling); one sample at a time'],
-  };
+  figures.notes.push('max pooling (ConvNetJS has no average pooling); one sample at a time');
+  return figures.result('ConvNetJS 0.3.0');
 }

@@ -6,6 +6,7 @@ import { noGrad, setBackend, tensor } from '@lenet/tensor';
 import { DataParallel, SGD } from '@lenet/trainer';
 import {
   type ContenderResult,
+  Figures,
   INFER_BATCHES,
   imagesPerSecond,
   imagesPerSecondAsync,
@@ -34,41 +35,55 @@ export async function measureLenet(backend: string, threads: number): Promise<Co
     sampleShape: [1, 32, 32],
     capacity: 1000,
   });
-  const notes: string[] = [];
-  const train: Record<string, number | null> = {};
-  const infer: Record<string, number | null> = {};
+  const figures = new Figures();
   try {
     for (const batch of TRAIN_BATCHES) {
       const { images, labels } = syntheticBatch(batch);
       if (batch === 1 || threads === 1) {
         const plan = planOf(batch, true);
-        train[batch] = imagesPerSecond(() => {
-          plan.setInput(images);
-          plan.forward();
-          plan.loss(labels);
-          plan.backward();
-          optimizer.step();
-        }, batch);
+        figures.set(
+          'train',
+          batch,
+          imagesPerSecond(() => {
+            plan.setInput(images);
+            plan.forward();
+            plan.loss(labels);
+            plan.backward();
+            optimizer.step();
+          }, batch),
+        );
       } else {
-        train[batch] = await imagesPerSecondAsync(async () => {
-          await engine.trainBatch(images, labels, batch);
-          optimizer.step();
-        }, batch);
+        figures.set(
+          'train',
+          batch,
+          await imagesPerSecondAsync(async () => {
+            await engine.trainBatch(images, labels, batch);
+            optimizer.step();
+          }, batch),
+        );
       }
     }
-    if (threads > 1) notes.push('batch 1 is not split: it runs on one thread');
+    if (threads > 1) figures.notes.push('batch 1 is not split: it runs on one thread');
     for (const batch of INFER_BATCHES) {
       const { images, labels } = syntheticBatch(batch);
       if (batch === 1 || threads === 1) {
         const plan = planOf(batch, false);
-        infer[batch] = imagesPerSecond(() => {
-          plan.setInput(images);
-          plan.forward();
-        }, batch);
+        figures.set(
+          'infer',
+          batch,
+          imagesPerSecond(() => {
+            plan.setInput(images);
+            plan.forward();
+          }, batch),
+        );
       } else {
-        infer[batch] = await imagesPerSecondAsync(async () => {
-          await engine.evaluateBatch(images, labels, batch);
-        }, batch);
+        figures.set(
+          'infer',
+          batch,
+          await imagesPerSecondAsync(async () => {
+            await engine.evaluateBatch(images, labels, batch);
+          }, batch),
+        );
       }
     }
     if (threads === 1) {
@@ -76,13 +91,12 @@ export async function measureLenet(backend: string, threads: number): Promise<Co
       const { images } = syntheticBatch(1);
       const input = tensor(images, [1, 1, 32, 32]);
       model.eval();
-      const forward = noGrad(() => imagesPerSecond(() => void model.forward(input).data, 1));
+      const forward = noGrad(() => imagesPerSecond(() => void model.forward(input).data, 1)).wall;
       model.train();
-      notes.push(`model.forward (ops, noGrad) at batch 1: ${Math.round(forward)} images/s`);
+      figures.notes.push(`model.forward (ops, noGrad) at batch 1: ${Math.round(forward)} images/s`);
     }
   } finally {
     await engine.close();
   }
-  const name = `lenet ${backend}, ${threads} thread${threads > 1 ? 's' : ''}`;
-  return { name, train, infer, notes };
+  return figures.result(`lenet ${backend}, ${threads} thread${threads > 1 ? 's' : ''}`);
 }

@@ -25,33 +25,64 @@ function figure(value: number | null | undefined): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
-/** The figures table, then our best configuration's ratio to every peer. */
+type Kind = 'train' | 'infer' | 'trainCpu' | 'inferCpu';
+
+function table(results: readonly ContenderResult[], cpu: boolean): string[] {
+  return [
+    header,
+    rule,
+    ...results.map((result) => {
+      const cells = columns.map(([kind, batch]) => {
+        const key: Kind = cpu ? `${kind}Cpu` : kind;
+        return figure(result[key]?.[batch]);
+      });
+      return `| ${result.name} | ${cells.join(' | ')} |`;
+    }),
+  ];
+}
+
+function ratios(ours: ContenderResult, peers: readonly ContenderResult[], cpu: boolean): string[] {
+  const lines = [header, rule];
+  for (const peer of peers) {
+    const cells = columns.map(([kind, batch]) => {
+      const key: Kind = cpu ? `${kind}Cpu` : kind;
+      const mine = ours[key]?.[batch];
+      const theirs = peer[key]?.[batch];
+      if (!mine || !theirs) return 'n/a';
+      const ratio = mine / theirs;
+      return `${ratio.toFixed(ratio >= 10 ? 0 : 2)}x`;
+    });
+    lines.push(`| vs ${peer.name} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+/** The figures (wall clock, then CPU time) and our best configuration's ratio to every peer. */
 export function markdownReport(report: BenchReport): string {
-  const rows = report.results.map(
-    (result) =>
-      `| ${result.name} | ${columns.map(([kind, batch]) => figure(result[kind][batch])).join(' | ')} |`,
-  );
+  const results = report.results;
+  const ours = results.find((result) => result.name === 'lenet wasm, 2 threads');
+  const oursOneThread = results.find((result) => result.name === 'lenet wasm, 1 thread');
+  const peers = results.filter((result) => !result.name.startsWith('lenet'));
   const lines = [
     `Images per second, LeNet-5 (6-16-120-84-10, tanh, average pooling, cross-entropy, SGD momentum 0.9); ${report.date.slice(0, 16).replace('T', ' ')} UTC, Node ${report.node}, ${report.cpus} x ${report.cpuModel}, load average ${report.loadAverageBefore[0]} before / ${report.loadAverageAfter[0]} after.`,
     '',
-    header,
-    rule,
-    ...rows,
+    ...table(results, false),
   ];
-  const ours = report.results.find((result) => result.name === 'lenet wasm, 2 threads');
-  const peers = report.results.filter((result) => !result.name.startsWith('lenet'));
   if (ours && peers.length > 0) {
-    lines.push('', `Ratio: lenet wasm, 2 threads / peer (> 1: we are faster)`, '', header, rule);
-    for (const peer of peers) {
-      const ratios = columns.map(([kind, batch]) => {
-        const mine = ours[kind][batch];
-        const theirs = peer[kind][batch];
-        return mine && theirs ? `${(mine / theirs).toFixed(mine / theirs >= 10 ? 0 : 2)}x` : 'n/a';
-      });
-      lines.push(`| vs ${peer.name} | ${ratios.join(' | ')} |`);
-    }
+    lines.push('', 'Ratio: lenet wasm, 2 threads / peer (> 1: we are faster)', '');
+    lines.push(...ratios(ours, peers, false));
   }
-  const notes = report.results.flatMap((result) =>
+  lines.push(
+    '',
+    'Images per second of CPU time (all threads of the process): what a contender costs, much less disturbed by other jobs on the machine than the wall clock.',
+    '',
+    ...table(results, true),
+  );
+  if (oursOneThread && peers.length > 0) {
+    lines.push('', 'Ratio per CPU second: lenet wasm, 1 thread / peer', '');
+    lines.push(...ratios(oursOneThread, peers, true));
+  }
+  const notes = results.flatMap((result) =>
     result.notes.map((note) => `- ${result.name}: ${note}`),
   );
   if (notes.length > 0) lines.push('', ...notes);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   type ContenderResult,
+  Figures,
   INFER_BATCHES,
   imagesPerSecond,
   syntheticBatch,
@@ -29,24 +30,28 @@ export async function measureTfjs(backend: 'cpu' | 'wasm'): Promise<ContenderRes
   await tf.ready();
   const model = network();
   const optimizer = tf.train.momentum(0.01, 0.9);
-  const notes: string[] = [];
-  const train: Record<string, number | null> = {};
-  const infer: Record<string, number | null> = {};
+  const figures = new Figures();
+  const notes = figures.notes;
   for (const batch of TRAIN_BATCHES) {
     const { images, labels } = syntheticBatch(batch);
     const input = tf.tensor4d(images, [batch, 32, 32, 1]);
     const target = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
     try {
-      train[batch] = imagesPerSecond(() => {
-        const cost = optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(target, model.apply(input) as tf.Tensor) as tf.Scalar,
-          true,
-        );
-        cost?.dataSync();
-        cost?.dispose();
-      }, batch);
+      figures.set(
+        'train',
+        batch,
+        imagesPerSecond(() => {
+          const cost = optimizer.minimize(
+            () =>
+              tf.losses.softmaxCrossEntropy(target, model.apply(input) as tf.Tensor) as tf.Scalar,
+            true,
+          );
+          cost?.dataSync();
+          cost?.dispose();
+        }, batch),
+      );
     } catch (error) {
-      train[batch] = null;
+      figures.set('train', batch, null);
       const message = error instanceof Error ? error.message : String(error);
       const note = `cannot train: ${message.split('\n')[0]}`;
       if (!notes.includes(note)) notes.push(note);
@@ -57,12 +62,16 @@ export async function measureTfjs(backend: 'cpu' | 'wasm'): Promise<ContenderRes
   for (const batch of INFER_BATCHES) {
     const { images } = syntheticBatch(batch);
     const input = tf.tensor4d(images, [batch, 32, 32, 1]);
-    infer[batch] = imagesPerSecond(() => {
-      const output = model.predict(input) as tf.Tensor;
-      output.dataSync();
-      output.dispose();
-    }, batch);
+    figures.set(
+      'infer',
+      batch,
+      imagesPerSecond(() => {
+        const output = model.predict(input) as tf.Tensor;
+        output.dataSync();
+        output.dispose();
+      }, batch),
+    );
     input.dispose();
   }
-  return { name: `TensorFlow.js ${tf.version.tfjs} ${backend}`, train, infer, notes };
+  return figures.result(`TensorFlow.js ${tf.version.tfjs} ${backend}`);
 }

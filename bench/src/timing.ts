@@ -1,32 +1,49 @@
-/** Images per second of `step` (which handles `imagesPerStep` images): median of 3 rounds. */
+/**
+ * Images per second of `step` (which handles `imagesPerStep` images), median of 3 rounds: by
+ * the wall clock, and per second of this process's CPU time (all its threads), which other
+ * jobs on a shared machine disturb much less.
+ */
+export interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 export function imagesPerSecond(
   step: () => void,
   imagesPerStep: number,
   roundMilliseconds = 400,
-): number {
+): Rate {
   const warmupStarted = performance.now();
   step();
   const oneStep = performance.now() - warmupStarted;
   // A contender that needs more than a second per step gets one timed step, not three rounds.
-  if (oneStep > 1000) {
-    const started = performance.now();
-    step();
-    return imagesPerStep / ((performance.now() - started) / 1000);
-  }
-  while (performance.now() - warmupStarted < 150) step();
-  const rates: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  const rounds = oneStep > 1000 ? 1 : 3;
+  if (rounds === 3) while (performance.now() - warmupStarted < 150) step();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let round = 0; round < rounds; round++) {
     let steps = 0;
     const started = performance.now();
+    const cpuStarted = cpuSeconds();
     let elapsed = 0;
     do {
       step();
       steps++;
       elapsed = performance.now() - started;
-    } while (elapsed < roundMilliseconds);
-    rates.push((steps * imagesPerStep) / (elapsed / 1000));
+    } while (rounds === 3 && elapsed < roundMilliseconds);
+    wall.push((steps * imagesPerStep) / (elapsed / 1000));
+    cpu.push((steps * imagesPerStep) / (cpuSeconds() - cpuStarted));
   }
-  return rates.sort((a, b) => a - b)[1];
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** `imagesPerSecond` for an asynchronous step. */
@@ -34,23 +51,26 @@ export async function imagesPerSecondAsync(
   step: () => Promise<void> | void,
   imagesPerStep: number,
   roundMilliseconds = 400,
-): Promise<number> {
+): Promise<Rate> {
   const warmupStarted = performance.now();
   await step();
   while (performance.now() - warmupStarted < 150) await step();
-  const rates: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < 3; round++) {
     let steps = 0;
     const started = performance.now();
+    const cpuStarted = cpuSeconds();
     let elapsed = 0;
     do {
       await step();
       steps++;
       elapsed = performance.now() - started;
     } while (elapsed < roundMilliseconds);
-    rates.push((steps * imagesPerStep) / (elapsed / 1000));
+    wall.push((steps * imagesPerStep) / (elapsed / 1000));
+    cpu.push((steps * imagesPerStep) / (cpuSeconds() - cpuStarted));
   }
-  return rates.sort((a, b) => a - b)[1];
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** Fixed pseudo-random digits-sized inputs in the paper's range, and labels. */
@@ -76,5 +96,27 @@ export interface ContenderResult {
   name: string;
   train: Record<string, number | null>;
   infer: Record<string, number | null>;
+  /** The same per second of CPU time (all threads of the process). */
+  trainCpu: Record<string, number | null>;
+  inferCpu: Record<string, number | null>;
   notes: string[];
+}
+
+/** Collects a contender's rates into a `ContenderResult`. */
+export class Figures {
+  readonly train: Record<string, number | null> = {};
+  readonly infer: Record<string, number | null> = {};
+  readonly trainCpu: Record<string, number | null> = {};
+  readonly inferCpu: Record<string, number | null> = {};
+  readonly notes: string[] = [];
+
+  set(kind: 'train' | 'infer', batch: number, rate: Rate | null): void {
+    this[kind][batch] = rate?.wall ?? null;
+    this[kind === 'train' ? 'trainCpu' : 'inferCpu'][batch] = rate?.cpu ?? null;
+  }
+
+  result(name: string): ContenderResult {
+    const { train, infer, trainCpu, inferCpu, notes } = this;
+    return { name, train, infer, trainCpu, inferCpu, notes };
+  }
 }
