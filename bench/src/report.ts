@@ -1,6 +1,30 @@
 import type { ContenderResult } from './timing.js';
 
+/** Each figure's median over several measurements of one contender (notes of the first). */
+export function medianResult(runs: readonly ContenderResult[]): ContenderResult {
+  const medianOf = (kind: 'train' | 'infer' | 'trainCpu' | 'inferCpu') => {
+    const figures: Record<string, number | null> = {};
+    for (const batch of Object.keys(runs[0][kind] ?? {})) {
+      const values = runs
+        .map((run) => run[kind]?.[batch])
+        .filter((value): value is number => typeof value === 'number')
+        .sort((a, b) => a - b);
+      figures[batch] = values.length > 0 ? values[Math.floor(values.length / 2)] : null;
+    }
+    return figures;
+  };
+  return {
+    name: runs[0].name,
+    train: medianOf('train'),
+    infer: medianOf('infer'),
+    trainCpu: medianOf('trainCpu'),
+    inferCpu: medianOf('inferCpu'),
+    notes: runs[0].notes,
+  };
+}
+
 export interface BenchReport {
+  repeats?: number;
   date: string;
   node: string;
   cpus: number;
@@ -64,7 +88,7 @@ export function markdownReport(report: BenchReport): string {
   const oursOneThread = results.find((result) => result.name === 'lenet wasm, 1 thread');
   const peers = results.filter((result) => !result.name.startsWith('lenet'));
   const lines = [
-    `Images per second, LeNet-5 (6-16-120-84-10, tanh, average pooling, cross-entropy, SGD momentum 0.9); ${report.date.slice(0, 16).replace('T', ' ')} UTC, Node ${report.node}, ${report.cpus} x ${report.cpuModel}, load average ${report.loadAverageBefore[0]} before / ${report.loadAverageAfter[0]} after.`,
+    `Images per second, LeNet-5 (6-16-120-84-10, tanh, average pooling, cross-entropy, SGD momentum 0.9); ${report.date.slice(0, 16).replace('T', ' ')} UTC, Node ${report.node}, ${report.cpus} x ${report.cpuModel}, load average ${report.loadAverageBefore[0]} before / ${report.loadAverageAfter[0]} after${(report.repeats ?? 1) > 1 ? `; median of ${report.repeats} runs` : ''}.`,
     '',
     ...table(results, false),
   ];

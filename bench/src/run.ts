@@ -6,7 +6,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { markdownReport } from './report.js';
+import { markdownReport, medianResult } from './report.js';
 import type { ContenderResult } from './timing.js';
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -61,27 +61,35 @@ function parseResult(
   return JSON.parse(line.slice('RESULT '.length)) as ContenderResult;
 }
 
+// `--repeat N` (default 1) measures every contender N times, round-robin (so a change in the
+// machine's load hits every contender alike), and reports each figure's median.
+const repeatIndex = only.indexOf('--repeat');
+const repeats = repeatIndex >= 0 ? Number(only.splice(repeatIndex, 2)[1]) : 1;
+if (!Number.isInteger(repeats) || repeats < 1) {
+  throw new RangeError(`bench: --repeat needs an integer >= 1, got ${repeats}`);
+}
+
 const started = new Date();
 const loadBefore = loadavg();
-const results: ContenderResult[] = [];
-for (const id of [...ours, ...peers]) {
-  if (only.length > 0 && !only.includes(id)) continue;
-  process.stderr.write(`bench: measuring ${id} ...\n`);
-  const result = runNode(id);
-  if (result) results.push(result);
-}
-if (only.length === 0 || only.some((id) => id.startsWith('pytorch'))) {
-  const python = pythonWithTorch();
-  if (python) {
-    for (const threads of [1, 2]) {
-      process.stderr.write(`bench: measuring pytorch-${threads} ...\n`);
-      const result = runPytorch(python, threads);
-      if (result) results.push(result);
-    }
-  } else {
-    process.stderr.write('bench: python3 with torch not found: PyTorch skipped (optional)\n');
+const python =
+  only.length === 0 || only.some((id) => id.startsWith('pytorch')) ? pythonWithTorch() : null;
+if (!python)
+  process.stderr.write(
+    'bench: python3 with torch not found or not asked for: PyTorch skipped (optional)\n',
+  );
+const ids = [...ours, ...peers].filter((id) => only.length === 0 || only.includes(id));
+if (python) ids.push('pytorch-1', 'pytorch-2');
+const measured = new Map<string, ContenderResult[]>();
+for (let round = 1; round <= repeats; round++) {
+  for (const id of ids) {
+    process.stderr.write(`bench: measuring ${id} (round ${round} of ${repeats}) ...\n`);
+    const result = id.startsWith('pytorch-')
+      ? runPytorch(python as string, Number(id.slice('pytorch-'.length)))
+      : runNode(id);
+    if (result) measured.set(id, [...(measured.get(id) ?? []), result]);
   }
 }
+const results = [...measured.values()].map(medianResult);
 const report = {
   date: started.toISOString(),
   node: process.version,
@@ -89,7 +97,8 @@ const report = {
   cpuModel: cpus()[0]?.model ?? 'unknown',
   loadAverageBefore: loadBefore.map((value) => Number(value.toFixed(2))),
   loadAverageAfter: loadavg().map((value) => Number(value.toFixed(2))),
-  unit: 'images per second (median of 3 rounds); train = forward + backward + SGD-momentum update',
+  unit: 'images per second (median of 3 rounds, then the median over repeats); train = forward + backward + SGD-momentum update',
+  repeats,
   results,
 };
 const markdown = markdownReport(report);
