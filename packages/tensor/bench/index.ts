@@ -17,6 +17,7 @@ import {
   setBackend,
   type Tensor,
 } from '../src/index.js';
+import { lenet5C3Table } from '../src/testing/lenet5-c3.js';
 
 /**
  * CPU milliseconds of this process (user + system). The machine may be shared: wall-clock
@@ -50,25 +51,7 @@ function medianMs(run: () => void, budget = 600): number {
   return samples[Math.floor(samples.length / 2)];
 }
 
-// LeNet-5's C3 connection table (LeCun et al. 1998, table I).
-const C3_TABLE = [
-  [0, 1, 2],
-  [1, 2, 3],
-  [2, 3, 4],
-  [3, 4, 5],
-  [0, 4, 5],
-  [0, 1, 5],
-  [0, 1, 2, 3],
-  [1, 2, 3, 4],
-  [2, 3, 4, 5],
-  [0, 3, 4, 5],
-  [0, 1, 4, 5],
-  [0, 1, 2, 5],
-  [0, 1, 3, 4],
-  [1, 2, 4, 5],
-  [0, 2, 3, 5],
-  [0, 1, 2, 3, 4, 5],
-].map((inputs) => [0, 1, 2, 3, 4, 5].map((c) => inputs.includes(c)));
+const C3_TABLE = lenet5C3Table();
 
 interface Row {
   name: string;

@@ -13,6 +13,7 @@ import {
   tensor,
   uniform,
 } from '../src/index.js';
+import { lenet5C3Mask } from '../src/testing/lenet5-c3.js';
 import { lenet5 } from './lenet5.js';
 
 function cpuMs(): number {
@@ -85,24 +86,7 @@ interface Layer {
 }
 
 // C3's connection table (LeCun et al. 1998, table 1): row = input map, X = connected output map.
-const c3Table = lenetC3Connections();
-
-function lenetC3Connections(): Uint8Array {
-  const rows = [
-    'X   XXX  XXXX XX',
-    'XX   XXX  XXXX X',
-    'XXX   XXX  X XXX',
-    ' XXX  XXXX  X XX',
-    '  XXX  XXXX XX X',
-    '   XXX  XXXX XXX',
-  ];
-  const table = new Uint8Array(16 * 6);
-  rows.forEach((row, input) => {
-    for (let output = 0; output < 16; output++)
-      table[output * 6 + input] = row[output] === 'X' ? 1 : 0;
-  });
-  return table;
-}
+const c3Table = lenet5C3Mask();
 
 function convLayer(
   name: string,

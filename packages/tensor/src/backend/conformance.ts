@@ -6,6 +6,7 @@
 // fall back to `reference` and are listed as skipped.
 import { describe, expect, it } from 'vitest';
 import { Generator } from '../generator.js';
+import { lenet5C3Mask } from '../testing/lenet5-c3.js';
 import {
   type Activation,
   type Backend,
@@ -177,33 +178,7 @@ function gemmCases(g: Generator): KernelCase[] {
   return cases;
 }
 
-// C3 of LeNet-5 (LeCun et al. 1998, table I): which of the 6 S2 maps each of the 16 C3 maps sees.
-const C3_TABLE = [
-  [0, 1, 2],
-  [1, 2, 3],
-  [2, 3, 4],
-  [3, 4, 5],
-  [0, 4, 5],
-  [0, 1, 5],
-  [0, 1, 2, 3],
-  [1, 2, 3, 4],
-  [2, 3, 4, 5],
-  [0, 3, 4, 5],
-  [0, 1, 4, 5],
-  [0, 1, 2, 5],
-  [0, 1, 3, 4],
-  [1, 2, 4, 5],
-  [0, 2, 3, 5],
-  [0, 1, 2, 3, 4, 5],
-];
-
-function c3Connection(): Uint8Array {
-  const mask = new Uint8Array(16 * 6);
-  C3_TABLE.forEach((inputs, output) => {
-    for (const input of inputs) mask[output * 6 + input] = 1;
-  });
-  return mask;
-}
+const c3Connection = lenet5C3Mask;
 
 interface ConvShape {
   batch: number;

@@ -5,6 +5,7 @@ import { DTypeError, ShapeError } from '../errors.js';
 import { Generator } from '../generator.js';
 import type { Tensor } from '../tensor.js';
 import { compareGradients } from '../testing/gradient-check.js';
+import { lenet5C3Table } from '../testing/lenet5-c3.js';
 import { conv2d } from './conv.js';
 
 /** The definition, as seven nested loops in float64: the oracle. */
@@ -50,25 +51,7 @@ function directConv2d(
   return out;
 }
 
-// LeNet-5's C3 connection table (LeCun et al. 1998, table I): columns are the 16 C3 maps.
-const C3_TABLE: boolean[][] = [
-  [0, 1, 2],
-  [1, 2, 3],
-  [2, 3, 4],
-  [3, 4, 5],
-  [0, 4, 5],
-  [0, 1, 5],
-  [0, 1, 2, 3],
-  [1, 2, 3, 4],
-  [2, 3, 4, 5],
-  [0, 3, 4, 5],
-  [0, 1, 4, 5],
-  [0, 1, 2, 5],
-  [0, 1, 3, 4],
-  [1, 2, 4, 5],
-  [0, 2, 3, 5],
-  [0, 1, 2, 3, 4, 5],
-].map((inputs) => [0, 1, 2, 3, 4, 5].map((c) => inputs.includes(c)));
+const C3_TABLE = lenet5C3Table();
 
 describe('conv2d forward against the nested-loop definition', () => {
   const generator = new Generator(21);
