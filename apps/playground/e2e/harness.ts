@@ -22,8 +22,21 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** A static file server for `root` on an ephemeral port of 127.0.0.1. */
-export async function serveStatic(root: string): Promise<{ url: string; close(): Promise<void> }> {
+/** What the dev and preview servers send (vite.config.ts): the page is cross-origin isolated. */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
+ * A static file server for `root` on an ephemeral port of 127.0.0.1; with `isolated` it sends
+ * the COOP/COEP headers (SharedArrayBuffer), without them it is a plain static host.
+ */
+export async function serveStatic(
+  root: string,
+  options: { isolated?: boolean } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const isolation = (options.isolated ?? true) ? ISOLATION_HEADERS : {};
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -38,6 +51,7 @@ export async function serveStatic(root: string): Promise<{ url: string; close():
         'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Length': body.length,
         'Cache-Control': 'no-cache',
+        ...isolation,
       });
       response.end(body);
     } catch {
@@ -65,9 +79,12 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** Starts the server and Chromium with a fresh profile. */
+/**
+ * Starts the server and Chromium with a fresh profile. The server sends the cross-origin
+ * isolation headers unless `isolated: false` (a static host without them).
+ */
 export async function startSession(
-  options: { serviceWorkers?: 'allow' | 'block' } = {},
+  options: { serviceWorkers?: 'allow' | 'block'; isolated?: boolean } = {},
 ): Promise<Session> {
   try {
     statSync(join(distDir, 'index.html'));
@@ -83,7 +100,7 @@ export async function startSession(
       `e2e: Chromium not found at ${CHROMIUM}; install it with \`apt-get install -y chromium\``,
     );
   }
-  const server = await serveStatic(distDir);
+  const server = await serveStatic(distDir, { isolated: options.isolated });
   const profile = mkdtempSync(join(tmpdir(), 'lenet-playground-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

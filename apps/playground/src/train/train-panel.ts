@@ -5,7 +5,13 @@ import type { Panel } from '../panel.js';
 import { decodeParams, encodeParams } from '../url-state.js';
 import { type LiveChart, liveChart } from './charts.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { type EpochResult, type TrainConfig, trainSchema } from './training-session.js';
+import {
+  type EpochResult,
+  MAX_THREADS,
+  type ParallelMode,
+  type TrainConfig,
+  trainSchema,
+} from './training-session.js';
 import './train.css';
 
 type RunState = 'idle' | 'loading' | 'running' | 'paused' | 'done';
@@ -90,6 +96,26 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       choices: number([1, 2, 3, 5, 10, 20]),
       onChange: (value) => change({ epochs: Number(value) }),
     }),
+    select({
+      label: 'Threads',
+      name: 'threads',
+      value: String(config.threads),
+      choices: number(
+        Array.from({ length: MAX_THREADS }, (_, i) => i + 1),
+        (value) => (value === 1 ? '1 (the training worker alone)' : String(value)),
+      ),
+      onChange: (value) => change({ threads: Number(value) }),
+    }),
+    select({
+      label: 'Workers share batches by',
+      name: 'transport',
+      value: config.transport,
+      choices: [
+        ['auto', 'shared memory if the page is isolated'],
+        ['message', 'messages'],
+      ],
+      onChange: (transport) => change({ transport }),
+    }),
   ];
 
   const startButton = h(
@@ -115,6 +141,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   );
   const progressBar = h('progress', { max: 1, value: 0, 'aria-label': 'Progress of this pass' });
   const throughput = h('span', { class: 'badge', 'data-testid': 'throughput' }, '— images/s');
+  const parallelMode = h('span', { class: 'badge', 'data-testid': 'parallel-mode' }, '');
   const lossChart: LiveChart = liveChart({
     title: 'Training loss per batch',
     xLabel: 'images seen',
@@ -151,7 +178,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h(
           'p',
           { class: 'hint' },
-          'Training runs in a Web Worker with the same packages as the command line; the page stays responsive. LeNet-5 is trained with the MAP loss on its RBF outputs.',
+          'Training runs in a Web Worker with the same packages as the command line; the page stays responsive. With several threads, each batch (and the test set) is split over that worker and more Web Workers, and their gradients are summed in a fixed order: the same seed and threads give the same weights. LeNet-5 is trained with the MAP loss on its RBF outputs.',
         ),
       ),
       h(
@@ -160,7 +187,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h(
           'div',
           { class: 'card' },
-          h('div', { class: 'row status-row' }, status, throughput),
+          h('div', { class: 'row status-row' }, status, parallelMode, throughput),
           progressBar,
           h('div', { class: 'charts' }, lossChart.element, errorChart.element),
         ),
@@ -229,6 +256,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     progressBar.value = 0;
     status.textContent = 'Ready.';
     throughput.textContent = '— images/s';
+    parallelMode.textContent = '';
+    delete parallelMode.dataset.mode;
+    delete root.dataset.weightsChecksum;
     setState('idle');
   }
 
@@ -239,6 +269,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         break;
       case 'started':
         status.textContent = `Training on ${message.trainCount.toLocaleString('en')} images, testing on ${message.testCount.toLocaleString('en')} (backend ${message.backend}).`;
+        parallelMode.textContent = describeMode(message.threads, message.mode);
+        parallelMode.dataset.mode = message.mode;
+        parallelMode.dataset.threads = String(message.threads);
         setState('running');
         break;
       case 'batch': {
@@ -265,6 +298,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           epochs.map((epoch) => epoch.trainError),
         );
         renderEpochs();
+        root.dataset.weightsChecksum = message.result.checksum;
         useButton.disabled = false;
         break;
       case 'paused':
@@ -316,6 +350,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     );
   }
 
+  function describeMode(threads: number, mode: ParallelMode): string {
+    if (mode === 'single') return '1 thread';
+    return `${threads} threads · ${mode === 'shared' ? 'shared memory' : 'messages'}`;
+  }
+
   const resize = () => {
     lossChart.resize();
     errorChart.resize();
@@ -339,6 +378,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         config.size,
         config.testSize,
         config.epochs,
+        config.threads,
+        config.transport,
       ];
       controls.forEach((control, i) => {
         control.input.value = String(values[i]);

@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 /**
  * Trains in a Web Worker so the page never freezes: loads MNIST from the site, runs a
- * `TrainingSession` batch by batch, yields to its message queue every few milliseconds (to
- * hear pause/resume/stop) and reports progress at most every 100 ms.
+ * `TrainingSession` batch by batch (this worker and `threads - 1` replica workers it starts
+ * share each batch), yields to its message queue every few milliseconds (to hear
+ * pause/resume/stop) and reports progress at most every 100 ms.
  */
 import { type Dataset, toFloat32Images } from '@lenet/datasets-mnist';
 import { loadMnistSplit } from '../mnist-data.js';
@@ -50,13 +51,26 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
   const side = config.model === 'lenet5' ? 32 : 28;
   const trainPart = train.take(Math.min(config.size, train.length), { seed: config.seed });
   const testPart = test.take(Math.min(config.testSize, test.length), { seed: 0 });
-  session = new TrainingSession(config, imageSet(trainPart, side), imageSet(testPart, side));
+  if (config.threads > 1) post({ type: 'status', text: `Starting ${config.threads} threads...` });
+  // Replicas run @lenet/trainer's own Web Worker entry, which Vite bundles beside this one.
+  const opened = await TrainingSession.open(
+    config,
+    imageSet(trainPart, side),
+    imageSet(testPart, side),
+  );
+  if (id !== runId) {
+    await opened.close();
+    return;
+  }
+  session = opened;
   post({
     type: 'started',
     backend,
     trainCount: trainPart.length,
     testCount: testPart.length,
     batches: session.batchesPerEpoch,
+    threads: session.threads,
+    mode: session.mode,
   });
   let lastYield = performance.now();
   let lastReport = 0;
@@ -70,7 +84,7 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
       });
       continue;
     }
-    const { progress, epoch } = session.step();
+    const { progress, epoch } = await session.step();
     losses.push(progress.loss);
     seen.push(progress.seen);
     const now = performance.now();
@@ -86,7 +100,11 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
       lastYield = performance.now();
     }
   }
-  if (id === runId && session?.finished) post({ type: 'done' });
+  if (id === runId && session?.finished) {
+    // The weights stay for "Use in Draw"; the replicas are no longer needed.
+    await session.close();
+    post({ type: 'done' });
+  }
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -107,6 +125,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'stop':
       runId++;
+      void session?.close();
       session = null;
       paused = false;
       wake?.();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelFromSafetensors } from '../network.js';
 import { DEFAULT_TRAIN_CONFIG, type ImageSet, TrainingSession } from './training-session.js';
+import { weightsChecksum } from './weights-checksum.js';
 
 /** A toy two-class set on 28x28: a bright left half (class 0) or right half (class 1). */
 function halves(count: number, seed: number): ImageSet {
@@ -19,6 +20,19 @@ function halves(count: number, seed: number): ImageSet {
   return { images, labels, side };
 }
 
+/** The same toy set padded to LeNet-5's 32x32 input. */
+function halves32(count: number, seed: number): ImageSet {
+  const small = halves(count, seed);
+  const images = new Float32Array(count * 32 * 32).fill(-0.1);
+  for (let n = 0; n < count; n++) {
+    for (let y = 0; y < 28; y++) {
+      const from = n * 784 + y * 28;
+      images.set(small.images.subarray(from, from + 28), n * 1024 + (y + 2) * 32 + 2);
+    }
+  }
+  return { images, labels: small.labels, side: 32 };
+}
+
 /** Element-wise equality without the matcher's cost on a million values. */
 function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
@@ -35,12 +49,13 @@ const config = {
 };
 
 describe('TrainingSession', () => {
-  it('learns a separable toy problem in a pass and reports it', () => {
-    const session = new TrainingSession(config, halves(96, 0), halves(40, 1));
+  it('learns a separable toy problem in a pass and reports it', async () => {
+    const session = await TrainingSession.open(config, halves(96, 0), halves(40, 1));
+    expect([session.threads, session.mode]).toEqual([1, 'single']);
     const epochs = [];
     let batches = 0;
     while (!session.finished) {
-      const { progress, epoch } = session.step();
+      const { progress, epoch } = await session.step();
       batches++;
       expect(progress.batches).toBe(6);
       if (epoch) epochs.push(epoch);
@@ -49,26 +64,67 @@ describe('TrainingSession', () => {
     expect(epochs.map((epoch) => epoch.epoch)).toEqual([1, 2]);
     expect(epochs[1].testError).toBe(0);
     expect(epochs[1].trainLoss).toBeLessThan(epochs[0].trainLoss);
-    expect(() => session.step()).toThrow(/finished/);
+    expect(epochs[1].checksum).toBe(weightsChecksum(session.model.parameters()));
+    expect(epochs[1].checksum).not.toBe(epochs[0].checksum);
+    await expect(session.step()).rejects.toThrow(/finished/);
   });
 
-  it('resumes exactly: other work between two batches changes nothing', () => {
+  it('resumes exactly: other work between two batches changes nothing', async () => {
     const settings = { ...config, augment: 'affine' as const, epochs: 1 };
-    const straight = new TrainingSession(settings, halves(48, 0), halves(10, 1));
-    while (!straight.finished) straight.step();
-    const paused = new TrainingSession(settings, halves(48, 0), halves(10, 1));
+    const straight = await TrainingSession.open(settings, halves(48, 0), halves(10, 1));
+    while (!straight.finished) await straight.step();
+    const paused = await TrainingSession.open(settings, halves(48, 0), halves(10, 1));
     while (!paused.finished) {
-      paused.step();
+      await paused.step();
       // While "paused", another session trains (sharing the backend and its buffers).
-      const other = new TrainingSession({ ...settings, seed: 5 }, halves(16, 1), halves(10, 1));
-      other.step();
+      const other = await TrainingSession.open(
+        { ...settings, seed: 5 },
+        halves(16, 1),
+        halves(10, 1),
+      );
+      await other.step();
     }
     expect(sameValues(paused.weights(), straight.weights())).toBe(true);
   });
 
-  it('hands over weights that a fresh model of the same kind loads', () => {
-    const session = new TrainingSession(config, halves(32, 0), halves(10, 1));
-    session.step();
+  it('splits batches over 2 threads: the same weights again and over messages, the 1-thread run up to rounding', async () => {
+    const settings = { ...config, model: 'lenet5' as const, batch: 12, epochs: 1, lr: 0.003 };
+    const run = async (threads: number, transport: 'auto' | 'message' = 'auto') => {
+      const session = await TrainingSession.open(
+        { ...settings, threads, transport },
+        halves32(48, 0),
+        halves32(20, 1),
+      );
+      try {
+        const mode = session.mode;
+        let last = null;
+        while (!session.finished) last = (await session.step()).epoch ?? last;
+        const weights = session.model.parameters().flatMap((parameter) => [...parameter.data]);
+        return { mode, epoch: last!, weights };
+      } finally {
+        await session.close();
+      }
+    };
+    const [one, shared, sharedAgain, messages] = await Promise.all([
+      run(1),
+      run(2),
+      run(2),
+      run(2, 'message'),
+    ]);
+    expect([one.mode, shared.mode, messages.mode]).toEqual(['single', 'shared', 'message']);
+    expect(sharedAgain.epoch.checksum).toBe(shared.epoch.checksum);
+    expect(sameValues(sharedAgain.weights, shared.weights)).toBe(true);
+    // Shared memory or messages: the same arithmetic in the same order.
+    expect(sameValues(messages.weights, shared.weights)).toBe(true);
+    expect(shared.epoch.checksum).not.toBe(one.epoch.checksum);
+    expect(shared.weights).toBeAllclose(one.weights, { rtol: 1e-3, atol: 1e-5 });
+    expect(shared.epoch.testError).toBe(one.epoch.testError);
+    expect(shared.epoch.trainLoss).toBeCloseTo(one.epoch.trainLoss, 4);
+  });
+
+  it('hands over weights that a fresh model of the same kind loads', async () => {
+    const session = await TrainingSession.open(config, halves(32, 0), halves(10, 1));
+    await session.step();
     const bytes = session.weights();
     expect(bytes.length).toBeGreaterThan(4 * 238_510);
     const model = modelFromSafetensors('mlp-300', bytes);

@@ -1,30 +1,38 @@
 /**
  * The training loop the Train page runs in its Web Worker. It uses @lenet/trainer's
- * optimizers, batch assembly and `evaluate`, and @lenet/augment's distortions, but keeps its
- * own short loop rather than `fit`: a page must be able to pause between any two batches
- * and resume exactly where it stopped, and `fit` can only stop. Pure of DOM, so it runs (and
- * is tested) in Node too.
+ * optimizers, batch assembly and data-parallel engine (`DataParallel`: each batch split over
+ * `threads` replicas, this worker plus `threads - 1` Web Workers; evaluation split the same
+ * way), and @lenet/augment's distortions, but keeps its own short loop rather than `fit`: a
+ * page must be able to pause between any two batches and resume exactly where it stopped, and
+ * `fit` can only stop. Pure of DOM, so it runs (and is tested) in Node too, on worker_threads.
  */
 import { compose, elastic, randomAffine, type Transform } from '@lenet/augment';
-import {
-  computeLoss,
-  createModel,
-  encodeSafetensors,
-  type LossName,
-  type Sequential,
-} from '@lenet/nn-layers';
-import { Generator, type Tensor } from '@lenet/tensor';
+import { createModel, encodeSafetensors, type LossName, type Sequential } from '@lenet/nn-layers';
+import { Generator } from '@lenet/tensor';
 import {
   Adam,
   BatchAssembler,
-  evaluate,
+  DataParallel,
+  evaluateParallel,
   type LabelledSamples,
   type Optimizer,
   predictClass,
   SGD,
   samplesFromArrays,
+  type WorkerFactory,
 } from '@lenet/trainer';
 import { decodeParams, field, type Values } from '../url-state.js';
+import { weightsChecksum } from './weights-checksum.js';
+
+/** Most threads the page offers: LeNet-5's batches are small, more replicas only add traffic. */
+export const MAX_THREADS = 8;
+
+/** The machine's cores (`navigator.hardwareConcurrency`), at most 4; 1 where unknown. */
+export function defaultThreads(): number {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  return Math.max(1, Math.min(4, Number.isInteger(cores) ? (cores as number) : 1));
+}
 
 export const trainSchema = {
   model: field.choice(['lenet5', 'mlp-300'] as const, 'lenet5'),
@@ -36,6 +44,9 @@ export const trainSchema = {
   testSize: field.number(2_000, 100, 10_000, true),
   epochs: field.number(3, 1, 30, true),
   seed: field.number(0, 0, 9999, true),
+  threads: field.number(defaultThreads(), 1, MAX_THREADS, true),
+  /** 'auto': shared memory where the page is cross-origin isolated; 'message': never. */
+  transport: field.choice(['auto', 'message'] as const, 'auto'),
 };
 export type TrainConfig = Values<typeof trainSchema>;
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = decodeParams(trainSchema, {});
@@ -68,7 +79,20 @@ export interface EpochResult {
   testError: number;
   imagesPerSecond: number;
   seconds: number;
+  /** `weightsChecksum` of the model after the pass (equal for bit-identical weights). */
+  checksum: string;
 }
+
+/** How the replicas share a batch: one thread alone, shared memory, or messages. */
+export type ParallelMode = 'single' | 'shared' | 'message';
+
+export interface SessionOptions {
+  /** How to start replica workers (default: Web Workers in a browser, worker_threads in Node). */
+  workers?: WorkerFactory;
+}
+
+/** Test images per evaluation batch (split over the replicas). */
+const evaluationBatchSize = 500;
 
 export function lossFor(model: TrainConfig['model']): LossName {
   return model === 'lenet5' ? 'rbf-map' : 'cross-entropy';
@@ -89,6 +113,7 @@ export class TrainingSession {
   readonly config: TrainConfig;
   readonly model: Sequential;
   readonly history: EpochResult[] = [];
+  private readonly engine: DataParallel;
   private readonly optimizer: Optimizer;
   private readonly train: LabelledSamples;
   private readonly test: LabelledSamples;
@@ -107,9 +132,36 @@ export class TrainingSession {
   private epochStarted = 0;
   private trainMilliseconds = 0;
 
-  constructor(config: TrainConfig, train: ImageSet, test: ImageSet) {
+  /** Builds the model and starts `config.threads - 1` replica workers. */
+  static async open(
+    config: TrainConfig,
+    train: ImageSet,
+    test: ImageSet,
+    options: SessionOptions = {},
+  ): Promise<TrainingSession> {
+    const model = createModel(config.model, { seed: config.seed }) as Sequential;
+    const engine = await DataParallel.open({
+      model,
+      loss: lossFor(config.model),
+      threads: config.threads,
+      sampleShape: [1, train.side, train.side],
+      capacity: Math.max(config.batch, evaluationBatchSize),
+      workers: options.workers,
+      transport: config.transport === 'message' ? 'message' : undefined,
+    });
+    return new TrainingSession(config, model, engine, train, test);
+  }
+
+  private constructor(
+    config: TrainConfig,
+    model: Sequential,
+    engine: DataParallel,
+    train: ImageSet,
+    test: ImageSet,
+  ) {
     this.config = config;
-    this.model = createModel(config.model, { seed: config.seed }) as Sequential;
+    this.model = model;
+    this.engine = engine;
     const shape = [1, train.side, train.side];
     this.train = samplesFromArrays(train.images, train.labels, shape);
     this.test = samplesFromArrays(test.images, test.labels, shape);
@@ -133,8 +185,17 @@ export class TrainingSession {
     return this.epoch > this.config.epochs;
   }
 
+  /** Replicas computing each batch (this thread included). */
+  get threads(): number {
+    return this.engine.threads;
+  }
+
+  get mode(): ParallelMode {
+    return this.engine.threads === 1 ? 'single' : this.engine.transport;
+  }
+
   /** Trains one batch (and evaluates at the end of a pass); returns what happened. */
-  step(): { progress: BatchProgress; epoch: EpochResult | null } {
+  async step(): Promise<{ progress: BatchProgress; epoch: EpochResult | null }> {
     if (this.finished) throw new Error('TrainingSession.step: training has finished');
     const started = performance.now();
     if (this.batch === 0) this.epochStarted = started;
@@ -143,14 +204,12 @@ export class TrainingSession {
     const count = Math.min(batchSize, this.train.length - start);
     const { images, labels } = this.assembler.fill(this.order, start, count);
     if (this.transform) this.transform.applyBatch(images, this.generator);
-    this.model.train();
-    const output = this.model.forward(images);
-    const loss = computeLoss(this.loss, output, labels);
-    this.epochErrors += this.countErrors(output, labels);
-    this.optimizer.zeroGrad();
-    loss.backward();
+    // Sets every parameter's .grad to the batch's mean-loss gradient, summed over the replicas
+    // in a fixed order (so a run depends on its seed and thread count only).
+    const result = await this.engine.trainBatch(images, labels, count);
+    this.epochErrors += this.countErrors(result.outputs, labels.data, count);
     this.optimizer.step();
-    const lossValue = loss.data[0];
+    const lossValue = result.loss;
     this.epochLoss += lossValue * count;
     this.epochCount += count;
     this.seen += count;
@@ -165,23 +224,30 @@ export class TrainingSession {
       imagesPerSecond: this.seen / (this.trainMilliseconds / 1000),
     };
     let epoch: EpochResult | null = null;
-    if (this.batch === this.batchesPerEpoch) epoch = this.endEpoch();
+    if (this.batch === this.batchesPerEpoch) epoch = await this.endEpoch();
     return { progress, epoch };
   }
 
-  private countErrors(output: Tensor, labels: Tensor<'int32'>): number {
+  /** Stops the replica workers. */
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+
+  private countErrors(scores: Float32Array, labels: Int32Array, count: number): number {
     const rule = this.loss === 'rbf-map' ? 'argmin' : 'argmax';
-    const scores = output.data as Float32Array;
-    const classes = output.shape[1];
+    const classes = scores.length / count;
     let errors = 0;
-    for (let i = 0; i < labels.size; i++) {
-      if (predictClass(scores, i * classes, classes, rule) !== labels.data[i]) errors++;
+    for (let i = 0; i < count; i++) {
+      if (predictClass(scores, i * classes, classes, rule) !== labels[i]) errors++;
     }
     return errors;
   }
 
-  private endEpoch(): EpochResult {
-    const evaluation = evaluate(this.model, this.test, { loss: this.loss, misclassified: false });
+  private async endEpoch(): Promise<EpochResult> {
+    const evaluation = await evaluateParallel(this.engine, this.test, {
+      batchSize: evaluationBatchSize,
+      misclassified: false,
+    });
     const result: EpochResult = {
       epoch: this.epoch,
       trainLoss: this.epochLoss / this.epochCount,
@@ -190,6 +256,7 @@ export class TrainingSession {
       testError: evaluation.errorRate,
       imagesPerSecond: this.seen / (this.trainMilliseconds / 1000),
       seconds: (performance.now() - this.epochStarted) / 1000,
+      checksum: weightsChecksum(this.model.parameters()),
     };
     this.history.push(result);
     this.epoch++;
