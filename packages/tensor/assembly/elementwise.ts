@@ -323,3 +323,26 @@ function binaryRow(op: i32, n: i32, a: usize, aStep: i32, b: usize, bStep: i32, 
   }
   return i;
 }
+
+/**
+ * output[i] -= a[i] * b[i] (an optimizer's update: weights -= rates * gradients, one pass).
+ * The product is rounded before the subtraction, never fused, so every variant agrees with
+ * `mul` then `sub`.
+ */
+export function subtractProduct(n: i32, a: usize, b: usize, output: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= n; i += 8) {
+      const low = at(output, i);
+      const high = at(output, i + 4);
+      const productLow = f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i)));
+      const productHigh = f32x4.mul(v128.load(at(a, i + 4)), v128.load(at(b, i + 4)));
+      v128.store(low, f32x4.sub(v128.load(low), productLow));
+      v128.store(high, f32x4.sub(v128.load(high), productHigh));
+    }
+  }
+  for (; i < n; i++) {
+    const cell = at(output, i);
+    store<f32>(cell, load<f32>(cell) - load<f32>(at(a, i)) * load<f32>(at(b, i)));
+  }
+}

@@ -11,7 +11,14 @@ export {
   rowSums,
 } from './conv';
 export { pool2dBackward, pool2dForward } from './pool';
-export { biasActivation, biasActivationBackward, binary, unary, unaryBackward } from './elementwise';
+export {
+  biasActivation,
+  biasActivationBackward,
+  binary,
+  subtractProduct,
+  unary,
+  unaryBackward,
+} from './elementwise';
 export { argmax, logSoftmax, logSoftmaxBackward, reduce } from './reduce';
 export { copy, gather, scatterAdd } from './indexing';
 

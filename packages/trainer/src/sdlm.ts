@@ -1,4 +1,4 @@
-import { type Backend, type BinaryArgs, getBackend, type Storage } from '@lenet/tensor';
+import { type Backend, getBackend, type Storage, type SubtractProductArgs } from '@lenet/tensor';
 import {
   checkNonNegative,
   type EpochContext,
@@ -36,21 +36,23 @@ export class SDLM extends Optimizer {
   private readonly stepScale: Float32Array[];
   private estimated = false;
   /**
-   * learningRate * stepScale in backend memory, so that a step is two element-wise kernels
-   * per parameter (w -= rs * g) rather than a JavaScript loop: at batch size 1 the update of
-   * 60,000 weights costs as much as LeNet-5's forward and backward. Rebuilt when the rate or
-   * the curvature changes (once per pass with the paper's schedule); allocated once.
+   * learningRate * stepScale in backend memory, so that a step is one fused kernel per
+   * parameter (w -= rs * g, `subtractProduct`) rather than a JavaScript loop: at batch size 1
+   * the update of 60,000 weights costs as much as LeNet-5's forward and backward. Rebuilt when
+   * the rate or the curvature changes (once per pass with the paper's schedule); allocated once.
    */
   private kernelPath: {
     backend: Backend;
     scaledSteps: Storage[];
-    scratch: Storage;
-    shapes: number[][];
     /** The learning rate scaledSteps hold; NaN when they must be recomputed. */
     rate: number;
   } | null = null;
-  private readonly multiply: BinaryArgs = binaryArgs('mul');
-  private readonly subtract: BinaryArgs = binaryArgs('sub');
+  private readonly update: SubtractProductArgs = {
+    length: 0,
+    a: new Float32Array(0),
+    b: new Float32Array(0),
+    output: new Float32Array(0),
+  };
 
   constructor(parameters: Iterable<Parameter>, options: SDLMOptions = {}) {
     super(parameters, options.learningRate ?? 0.0005);
@@ -127,43 +129,33 @@ export class SDLM extends Optimizer {
     }
     const backend = getBackend();
     // The reference backend's kernels are no faster than the loop; weight decay needs it too.
-    if (this.weightDecay !== 0 || !backend.ownKernels.includes('binary')) {
+    if (this.weightDecay !== 0 || !backend.ownKernels.includes('subtractProduct')) {
       super.step();
       return;
     }
     this.stepCount++;
     const path = this.prepareKernelPath(backend);
-    const { multiply, subtract } = this;
+    const { update } = this;
     const parameters = this.parameters;
     for (let index = 0; index < parameters.length; index++) {
       const parameter = parameters[index];
       const gradient = parameter.grad;
       if (!gradient) continue;
-      const shape = path.shapes[index];
-      const scratch = path.scratch.data;
-      multiply.shape = shape;
-      multiply.a = path.scaledSteps[index].data;
-      multiply.b = gradient.data;
-      multiply.output = scratch;
-      backend.binary(multiply);
       const weights = parameter.data;
-      subtract.shape = shape;
-      subtract.a = weights;
-      subtract.b = scratch;
-      subtract.output = weights;
-      backend.binary(subtract);
+      update.length = weights.length;
+      update.a = path.scaledSteps[index].data;
+      update.b = gradient.data;
+      update.output = weights;
+      backend.subtractProduct(update);
     }
   }
 
   private prepareKernelPath(backend: Backend) {
     let path = this.kernelPath;
     if (path?.backend !== backend) {
-      const sizes = this.parameters.map((parameter) => parameter.data.length);
       path = {
         backend,
-        scaledSteps: sizes.map((size) => backend.allocate(size)),
-        scratch: backend.allocate(Math.max(...sizes)),
-        shapes: sizes.map((size) => [size]),
+        scaledSteps: this.parameters.map((parameter) => backend.allocate(parameter.data.length)),
         rate: Number.NaN,
       };
       this.kernelPath = path;
@@ -222,12 +214,6 @@ export class SDLM extends Optimizer {
       for (let i = 0; i < values.length; i++) scale[i] = 1 / (this.mu + values[i]);
     });
   }
-}
-
-/** Element-wise kernel arguments over contiguous vectors; arrays and shape are set per call. */
-function binaryArgs(op: 'mul' | 'sub'): BinaryArgs {
-  const empty = new Float32Array(0);
-  return { op, shape: [0], a: empty, aStrides: [1], b: empty, bStrides: [1], output: empty };
 }
 
 function checkPositive(name: string, value: number): number {

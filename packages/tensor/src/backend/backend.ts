@@ -222,6 +222,19 @@ export interface BinaryArgs {
 }
 
 /**
+ * In-place multiply-subtract over `length` elements: output[i] = output[i] - a[i] * b[i], the
+ * product rounded to float32 before the subtraction (what `mul` then `sub` give). An
+ * optimizer step with one rate per weight (SDLM: weights -= rates * gradients) in one pass.
+ */
+export interface SubtractProductArgs {
+  length: number;
+  a: Float32Array;
+  b: Float32Array;
+  /** Read and written; aliases neither a nor b. */
+  output: Float32Array;
+}
+
+/**
  * Fused per-channel bias and activation over data laid out [outer, channels, inner]
  * (NCHW conv outputs: outer = batch, inner = height * width; dense layers: inner = 1):
  * output[o, c, i] = activation(input[o, c, i] + bias[c]). output may be input.
@@ -362,6 +375,8 @@ export interface BackendKernels {
   unaryBackward(args: UnaryBackwardArgs): void;
   /** Two-argument element-wise function with broadcasting. */
   binary(args: BinaryArgs): void;
+  /** In-place output -= a * b over contiguous vectors (an optimizer's update). */
+  subtractProduct(args: SubtractProductArgs): void;
   /** Fused per-channel bias + activation. */
   biasActivation(args: BiasActivationArgs): void;
   /** Backward of the fused bias + activation, including the bias gradient. */

@@ -34,6 +34,7 @@ export const conformanceTolerances: Record<KernelName, { rtol: number; atol: num
   unary: { rtol: 1e-5, atol: 1e-6 },
   unaryBackward: { rtol: 1e-5, atol: 1e-6 },
   binary: { rtol: 1e-5, atol: 1e-6 },
+  subtractProduct: { rtol: 0, atol: 0 }, // one rounded product and one rounded difference
   biasActivation: { rtol: 1e-5, atol: 1e-6 },
   biasActivationBackward: { rtol: 1e-4, atol: 1e-4 },
   reduce: { rtol: 1e-5, atol: 1e-4 },
@@ -787,6 +788,22 @@ function copyCases(g: Generator): KernelCase[] {
   return cases;
 }
 
+function subtractProductCases(g: Generator): KernelCase[] {
+  // Lengths around the SIMD width (tails of 1..7) and a parameter-sized vector.
+  return [1, 7, 8, 13, 48_000].map((length) => ({
+    label: `length ${length}`,
+    inputs: { a: floats(g, length, 0, 0.01), b: floats(g, length, -2, 2) },
+    outputs: { output: floats(g, length) },
+    call: (backend: Backend, x: Buffers) =>
+      backend.subtractProduct({
+        length,
+        a: x.a as Float32Array,
+        b: x.b as Float32Array,
+        output: x.output as Float32Array,
+      }),
+  }));
+}
+
 /** Every kernel's cases, generated from one seed so every backend sees the same inputs. */
 function allCases(): Record<KernelName, KernelCase[]> {
   const g = new Generator(20240601);
@@ -809,6 +826,8 @@ function allCases(): Record<KernelName, KernelCase[]> {
     gather: indexCases(g, false),
     scatterAdd: indexCases(g, true),
     copy: copyCases(g),
+    // Cases added later draw after the others, so earlier kernels keep their inputs.
+    subtractProduct: subtractProductCases(g),
   };
 }
 

@@ -7,6 +7,7 @@ import type {
   BiasActivationBackwardArgs,
   BinaryArgs,
   BinaryOp,
+  SubtractProductArgs,
   UnaryArgs,
   UnaryBackwardArgs,
   UnaryOp,
@@ -277,4 +278,10 @@ function binaryRow(
     default:
       throw new TypeError(`binary: unknown op ${op satisfies never}`);
   }
+}
+
+/** output[i] -= a[i] * b[i], the product rounded to float32 first (as `mul` then `sub`). */
+export function subtractProduct(args: SubtractProductArgs): void {
+  const { length, a, b, output } = args;
+  for (let i = 0; i < length; i++) output[i] -= Math.fround(a[i] * b[i]);
 }

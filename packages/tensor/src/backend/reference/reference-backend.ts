@@ -6,6 +6,7 @@ import {
   biasActivation,
   biasActivationBackward,
   binary,
+  subtractProduct,
   unary,
   unaryBackward,
 } from './elementwise.js';
@@ -31,6 +32,7 @@ export const referenceKernels: BackendKernels = {
   unary,
   unaryBackward,
   binary,
+  subtractProduct,
   biasActivation,
   biasActivationBackward,
   reduce,

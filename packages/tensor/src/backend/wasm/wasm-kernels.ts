@@ -253,6 +253,16 @@ export function createWasmKernels(
       });
     },
 
+    subtractProduct(args) {
+      const { length } = args;
+      const arrays: ArrayArgument[] = [
+        { array: args.a, offset: 0, length },
+        { array: args.b, offset: 0, length },
+        { array: args.output, offset: 0, length, written: true },
+      ];
+      runtime.call(arrays, 0, ([a, b, output]) => wasm.subtractProduct(length, a, b, output));
+    },
+
     biasActivation(args) {
       const activation = codeOf('biasActivation', activationCodes, args.activation);
       const length = args.outer * args.channels * args.inner;
