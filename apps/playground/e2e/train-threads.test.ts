@@ -7,8 +7,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, screenshotDir, startSession } from './harness.js';
 
-/** LeNet-5 on 1,000 training images, two passes at batch 16, tested on 500. */
-const RUN = '#train?size=1000&testSize=500&epochs=2&batch=16&lr=0.003&seed=3';
+/** LeNet-5 on 1,000 training images, two passes at batch 16, tested on 1,000. */
+const RUN = '#train?size=1000&testSize=1000&epochs=2&batch=16&lr=0.003&seed=3';
 
 interface RunResult {
   mode: string | null;

@@ -111,7 +111,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       name: 'transport',
       value: config.transport,
       choices: [
-        ['auto', 'shared memory if the page is isolated'],
+        ['auto', 'shared memory (if isolated)'],
         ['message', 'messages'],
       ],
       onChange: (transport) => change({ transport }),
