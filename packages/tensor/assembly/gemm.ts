@@ -55,8 +55,9 @@ export function gemm(
     scaleMatrix(m, n, beta, c, ldc);
     return;
   }
-  if (m == 1 && !transB) {
-    gemmRow(transA, n, k, alpha, a, lda, b, ldb, beta, c);
+  if (m == 1) {
+    if (transB) gemmRowTransposedB(transA, n, k, alpha, a, lda, b, ldb, beta, c);
+    else gemmRow(transA, n, k, alpha, a, lda, b, ldb, beta, c);
     return;
   }
   const directB = !transB && k <= DIRECT_B_MAX_DEPTH;
@@ -145,6 +146,148 @@ function gemmRow(
         }
       }
     }
+  }
+}
+
+/**
+ * C[1 x n] = alpha * op(A)[1 x k] B^T + beta * C, B stored n x k (a dense layer's forward at
+ * batch size 1: y = x W^T). The blocked path would pack A into a 4-row panel of which 3 rows
+ * are zeros and copy all of B into panels; here each group of eight rows of B is read in
+ * place, four depths at a time, and transposed in registers as packB would. The operations
+ * and their order are the blocked path's, as in gemmRow: bit for bit the same row.
+ */
+function gemmRowTransposedB(
+  transA: bool,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  beta: f32,
+  c: usize,
+): void {
+  const strideA: i32 = transA ? lda : 1;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    const blockBeta: f32 = p0 == 0 ? beta : 1;
+    if (!ASC_FEATURE_SIMD) {
+      for (let j = 0; j < n; j++) {
+        let sum: f32 = 0;
+        for (let p = p0; p < p0 + kc; p++) {
+          sum += alpha * load<f32>(at(a, p * strideA)) * load<f32>(at(b, j * ldb + p));
+        }
+        storeRowCell(at(c, j), sum, blockBeta, j < n - (n % NR));
+      }
+      continue;
+    }
+    for (let j = 0; j < n; j += NR) {
+      const cols = min(NR, n - j);
+      const rows = at(b, j * ldb + p0);
+      const depths = at(a, p0 * strideA);
+      // Constant `full` lets the compiler drop the zero padding from the loop of full panels.
+      if (cols == NR) panelProduct(alpha, depths, strideA, rows, ldb, kc, NR, true);
+      else panelProduct(alpha, depths, strideA, rows, ldb, kc, cols, false);
+      if (cols == NR) {
+        storeRow(at(c, j), v128.load(edgeTile), v128.load(edgeTile, 16), blockBeta);
+      } else {
+        mergeEdgeTile(1, cols, blockBeta, at(c, j), n);
+      }
+    }
+  }
+}
+
+/**
+ * edgeTile[0..8] = sum over the kc depths p of alpha * depths[p * strideA] * (rows + c * ldb)[p]
+ * for columns c < cols, zeros after: one panel of a one-row product with B transposed. Four
+ * depths at a time, the eight rows are transposed in registers as packB would, then
+ * multiply-added in depth order as the micro-kernel does.
+ */
+// @ts-ignore: decorator
+@inline function panelProduct(
+  alpha: f32,
+  depths: usize,
+  strideA: i32,
+  rows: usize,
+  ldb: i32,
+  kc: i32,
+  cols: i32,
+  full: bool,
+): void {
+  if (!ASC_FEATURE_SIMD) return; // only called from SIMD branches
+  const step = (<usize>ldb) << 2;
+  const depthStep = (<usize>strideA) << 2;
+  const zero = f32x4.splat(0);
+  let low = zero;
+  let high = zero;
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const first = rows + ((<usize>p) << 2);
+    const b0 = v128.load(first);
+    const b1 = full || cols > 1 ? v128.load(first + step) : zero;
+    const b2 = full || cols > 2 ? v128.load(first + 2 * step) : zero;
+    const b3 = full || cols > 3 ? v128.load(first + 3 * step) : zero;
+    const b4 = full || cols > 4 ? v128.load(first + 4 * step) : zero;
+    const b5 = full || cols > 5 ? v128.load(first + 5 * step) : zero;
+    const b6 = full || cols > 6 ? v128.load(first + 6 * step) : zero;
+    const b7 = full ? v128.load(first + 7 * step) : zero;
+    const l01 = v128.shuffle<f32>(b0, b1, 0, 4, 1, 5);
+    const l23 = v128.shuffle<f32>(b0, b1, 2, 6, 3, 7);
+    const m01 = v128.shuffle<f32>(b2, b3, 0, 4, 1, 5);
+    const m23 = v128.shuffle<f32>(b2, b3, 2, 6, 3, 7);
+    const h01 = v128.shuffle<f32>(b4, b5, 0, 4, 1, 5);
+    const h23 = v128.shuffle<f32>(b4, b5, 2, 6, 3, 7);
+    const n01 = v128.shuffle<f32>(b6, b7, 0, 4, 1, 5);
+    const n23 = v128.shuffle<f32>(b6, b7, 2, 6, 3, 7);
+    const depth = depths + <usize>p * depthStep;
+    let scale = f32x4.splat(alpha * load<f32>(depth));
+    low = madd(scale, v128.shuffle<f32>(l01, m01, 0, 1, 4, 5), low);
+    high = madd(scale, v128.shuffle<f32>(h01, n01, 0, 1, 4, 5), high);
+    scale = f32x4.splat(alpha * load<f32>(depth + depthStep));
+    low = madd(scale, v128.shuffle<f32>(l01, m01, 2, 3, 6, 7), low);
+    high = madd(scale, v128.shuffle<f32>(h01, n01, 2, 3, 6, 7), high);
+    scale = f32x4.splat(alpha * load<f32>(depth + 2 * depthStep));
+    low = madd(scale, v128.shuffle<f32>(l23, m23, 0, 1, 4, 5), low);
+    high = madd(scale, v128.shuffle<f32>(h23, n23, 0, 1, 4, 5), high);
+    scale = f32x4.splat(alpha * load<f32>(depth + 3 * depthStep));
+    low = madd(scale, v128.shuffle<f32>(l23, m23, 2, 3, 6, 7), low);
+    high = madd(scale, v128.shuffle<f32>(h23, n23, 2, 3, 6, 7), high);
+  }
+  for (; p < kc; p++) {
+    // The last depths one at a time: column c of the panel is rows[c * ldb + p].
+    const scale = f32x4.splat(alpha * load<f32>(depths + <usize>p * depthStep));
+    const cell = rows + ((<usize>p) << 2);
+    low = madd(scale, columnLanes(cell, step, cols), low);
+    high = madd(scale, columnLanes(cell + 4 * step, step, cols - 4), high);
+  }
+  v128.store(edgeTile, low);
+  v128.store(edgeTile, high, 16);
+}
+
+/** Lanes 0..3 = the floats at source + lane * step for lanes < count (count may be <= 0), zeros after. */
+// @ts-ignore: decorator
+@inline function columnLanes(source: usize, step: usize, count: i32): v128 {
+  let lanes = f32x4.splat(0);
+  if (!ASC_FEATURE_SIMD) return lanes; // only called from SIMD branches
+  if (count > 0) lanes = f32x4.replace_lane(lanes, 0, load<f32>(source));
+  if (count > 1) lanes = f32x4.replace_lane(lanes, 1, load<f32>(source + step));
+  if (count > 2) lanes = f32x4.replace_lane(lanes, 2, load<f32>(source + 2 * step));
+  if (count > 3) lanes = f32x4.replace_lane(lanes, 3, load<f32>(source + 3 * step));
+  return lanes;
+}
+
+/**
+ * One entry of a one-row product in the scalar build, stored as the blocked path stores it:
+ * a full panel's cell as sum + beta * C, an edge tile's as beta * C + sum.
+ */
+// @ts-ignore: decorator
+@inline function storeRowCell(cell: usize, sum: f32, beta: f32, fullPanel: bool): void {
+  if (fullPanel) {
+    store<f32>(cell, beta == 0 ? sum : sum + beta * load<f32>(cell));
+  } else {
+    const previous: f32 = beta == 0 ? 0 : beta * load<f32>(cell);
+    store<f32>(cell, previous + sum);
   }
 }
 
