@@ -52,6 +52,34 @@ describe('Train page', () => {
       .toBe('trained');
   });
 
+  it("trains with the paper's SDLM on 2 threads: error falls pass after pass", async () => {
+    const page = await session.open(
+      '#train?size=1000&testSize=1000&epochs=2&batch=4&optimizer=sdlm&lr=0.0001&seed=3&threads=2',
+    );
+    expect(await page.locator('select[name=optimizer]').inputValue()).toBe('sdlm');
+    await page.locator('[data-action=start]').click();
+    const panel = page.locator('#panel-train .panel-body');
+    await expect
+      .poll(() => panel.getAttribute('data-state'), { timeout: 90_000, interval: 250 })
+      .toBe('done');
+    expect(await page.locator('[data-testid=train-status]').textContent()).toMatch(
+      /^Done: 2 passes, test error/,
+    );
+    expect(await page.locator('[data-testid=parallel-mode]').getAttribute('data-threads')).toBe(
+      '2',
+    );
+    const testErrors = (
+      await page
+        .locator('[data-testid=epoch-table] tr[data-test-error]')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-test-error')))
+    ).map(Number);
+    // SDLM cannot step without its curvature: a pass that learns shows it was estimated.
+    expect(testErrors).toHaveLength(2);
+    expect(testErrors[0]).toBeLessThan(60);
+    expect(testErrors[1]).toBeLessThan(testErrors[0]);
+    console.log(`train: SDLM, batch 4, 2 threads: test error ${testErrors.join('% -> ')}%`);
+  });
+
   it('pauses between batches, resumes, and resets', async () => {
     const page = await session.open('#train?size=10000&testSize=1000&epochs=1&batch=8');
     const panel = page.locator('#panel-train .panel-body');

@@ -62,6 +62,7 @@ export {
   type WorkerFactory,
   webWorkerFactory,
 } from './parallel/worker-factory.js';
+export { plannedCurvature } from './planned.js';
 export {
   constantSchedule,
   cosineSchedule,

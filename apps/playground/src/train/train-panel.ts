@@ -46,6 +46,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       choices: [
         ['adam', 'Adam'],
         ['sgd', 'SGD with momentum 0.9'],
+        ['sdlm', "SDLM (the paper's, curvature per pass)"],
       ],
       onChange: (optimizer) => change({ optimizer }),
     }),
@@ -53,7 +54,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       label: 'Learning rate',
       name: 'lr',
       value: String(config.lr),
-      choices: number([0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1]),
+      choices: number([0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1]),
       onChange: (lr) => change({ lr: Number(lr) }),
     }),
     select({
@@ -178,7 +179,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h(
           'p',
           { class: 'hint' },
-          'Training runs in a Web Worker with the same packages as the command line; the page stays responsive. With several threads, each batch (and the test set) is split over that worker and more Web Workers, and their gradients are summed in a fixed order: the same seed and threads give the same weights. LeNet-5 is trained with the MAP loss on its RBF outputs.',
+          'Training runs in a Web Worker with the same packages as the command line; the page stays responsive. With several threads, each batch (and the test set) is split over that worker and more Web Workers, and their gradients are summed in a fixed order: the same seed and threads give the same weights. LeNet-5 is trained with the MAP loss on its RBF outputs. SDLM (stochastic diagonal Levenberg-Marquardt, as in the paper) re-estimates its curvature on 500 training images before every pass and wants small rates and batches (e.g. 0.0001 at batch 1 to 4).',
         ),
       ),
       h(

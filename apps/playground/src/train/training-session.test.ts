@@ -1,3 +1,4 @@
+import { SDLM } from '@lenet/trainer';
 import { describe, expect, it } from 'vitest';
 import { modelFromSafetensors } from '../network.js';
 import { DEFAULT_TRAIN_CONFIG, type ImageSet, TrainingSession } from './training-session.js';
@@ -120,6 +121,32 @@ describe('TrainingSession', () => {
     expect(shared.weights).toBeAllclose(one.weights, { rtol: 1e-3, atol: 1e-5 });
     expect(shared.epoch.testError).toBe(one.epoch.testError);
     expect(shared.epoch.trainLoss).toBeCloseTo(one.epoch.trainLoss, 4);
+  });
+
+  it("trains with the paper's SDLM, re-estimating its curvature before every pass", async () => {
+    const settings = { ...config, model: 'lenet5' as const, optimizer: 'sdlm' as const };
+    const session = await TrainingSession.open(
+      { ...settings, batch: 4, epochs: 2, lr: 0.0001 },
+      halves32(48, 0),
+      halves32(20, 1),
+    );
+    const curvatures: Float32Array[] = [];
+    const epochs = [];
+    while (!session.finished) {
+      const { epoch } = await session.step();
+      if (epoch) {
+        epochs.push(epoch);
+        curvatures.push(session.optimizer.stateDict().slots.curvature[0]);
+      }
+    }
+    await session.close();
+    expect(session.optimizer).toBeInstanceOf(SDLM);
+    // h_kk of C1's kernels: Gauss-Newton terms are >= 0, some > 0, and new ones each pass.
+    expect(curvatures[0].every((value) => value >= 0)).toBe(true);
+    expect(curvatures[0].some((value) => value > 0)).toBe(true);
+    expect(sameValues(curvatures[0], curvatures[1])).toBe(false);
+    expect(epochs[1].trainLoss).toBeLessThan(epochs[0].trainLoss);
+    expect(epochs[1].testError).toBe(0);
   });
 
   it('hands over weights that a fresh model of the same kind loads', async () => {

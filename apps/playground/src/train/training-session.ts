@@ -7,16 +7,26 @@
  * `fit` can only stop. Pure of DOM, so it runs (and is tested) in Node too, on worker_threads.
  */
 import { compose, elastic, randomAffine, type Transform } from '@lenet/augment';
-import { createModel, encodeSafetensors, type LossName, type Sequential } from '@lenet/nn-layers';
-import { Generator } from '@lenet/tensor';
+import {
+  createModel,
+  encodeSafetensors,
+  type LossName,
+  type Sequential,
+  supportsPlan,
+} from '@lenet/nn-layers';
+import { Generator, type Tensor } from '@lenet/tensor';
 import {
   Adam,
   BatchAssembler,
+  type CurvatureEstimator,
   DataParallel,
   evaluateParallel,
+  gaussNewtonCurvature,
   type LabelledSamples,
   type Optimizer,
+  plannedCurvature,
   predictClass,
+  SDLM,
   SGD,
   samplesFromArrays,
   type WorkerFactory,
@@ -36,7 +46,7 @@ export function defaultThreads(): number {
 
 export const trainSchema = {
   model: field.choice(['lenet5', 'mlp-300'] as const, 'lenet5'),
-  optimizer: field.choice(['adam', 'sgd'] as const, 'adam'),
+  optimizer: field.choice(['adam', 'sgd', 'sdlm'] as const, 'adam'),
   lr: field.number(0.001, 1e-5, 1),
   batch: field.number(32, 1, 512, true),
   augment: field.choice(['none', 'affine', 'elastic', 'both'] as const, 'none'),
@@ -113,8 +123,8 @@ export class TrainingSession {
   readonly config: TrainConfig;
   readonly model: Sequential;
   readonly history: EpochResult[] = [];
+  readonly optimizer: Optimizer;
   private readonly engine: DataParallel;
-  private readonly optimizer: Optimizer;
   private readonly train: LabelledSamples;
   private readonly test: LabelledSamples;
   private readonly assembler: BatchAssembler;
@@ -122,6 +132,8 @@ export class TrainingSession {
   private readonly generator: Generator;
   private readonly loss: LossName;
   private order: Int32Array;
+  private readonly curvatureGenerator: Generator | null;
+  private curvatureBatch: BatchAssembler | null = null;
   /** Where the loop stands: the next batch to train. */
   private epoch = 1;
   private batch = 0;
@@ -173,8 +185,12 @@ export class TrainingSession {
     this.optimizer =
       config.optimizer === 'sgd'
         ? new SGD(parameters, { learningRate: config.lr, momentum: 0.9 })
-        : new Adam(parameters, { learningRate: config.lr });
+        : config.optimizer === 'sdlm'
+          ? new SDLM(parameters, { learningRate: config.lr, mu: 0.02, samples: 500 })
+          : new Adam(parameters, { learningRate: config.lr });
     this.order = this.generator.permutation(this.train.length);
+    // Its own stream (only for SDLM), so the other optimizers' runs stay as they were.
+    this.curvatureGenerator = config.optimizer === 'sdlm' ? this.generator.fork() : null;
   }
 
   get batchesPerEpoch(): number {
@@ -198,7 +214,14 @@ export class TrainingSession {
   async step(): Promise<{ progress: BatchProgress; epoch: EpochResult | null }> {
     if (this.finished) throw new Error('TrainingSession.step: training has finished');
     const started = performance.now();
-    if (this.batch === 0) this.epochStarted = started;
+    if (this.batch === 0) {
+      this.epochStarted = started;
+      // SDLM re-estimates its curvature h_kk before every pass (the paper: on 500 samples).
+      this.optimizer.beforeEpoch({
+        epoch: this.epoch - 1,
+        estimateCurvature: (count) => this.estimateCurvature(count),
+      });
+    }
     const { batch: batchSize } = this.config;
     const start = this.batch * batchSize;
     const count = Math.min(batchSize, this.train.length - start);
@@ -226,6 +249,27 @@ export class TrainingSession {
     let epoch: EpochResult | null = null;
     if (this.batch === this.batchesPerEpoch) epoch = await this.endEpoch();
     return { progress, epoch };
+  }
+
+  /**
+   * The Gauss-Newton diagonal d2E/dw2 averaged over `count` training samples drawn with the
+   * curvature stream (on the execution plan when the model has one, else on the tape).
+   */
+  private estimateCurvature(count: number): Float32Array[] {
+    const generator = this.curvatureGenerator!;
+    const take = Math.min(count, this.train.length);
+    const order = generator.permutation(this.train.length).subarray(0, take);
+    this.curvatureBatch ??= new BatchAssembler(this.train, take);
+    const { images, labels } = this.curvatureBatch.fill(order, 0, take);
+    const shape = this.train.sampleShape;
+    const estimator: CurvatureEstimator = supportsPlan(this.model, {
+      loss: this.loss,
+      inputShape: shape,
+    })
+      ? plannedCurvature(this.loss, shape)
+      : gaussNewtonCurvature(this.loss);
+    const values = estimator(this.model, images, labels);
+    return this.optimizer.parameters.map((parameter) => values.get(parameter as Tensor)!);
   }
 
   /** Stops the replica workers. */
