@@ -353,7 +353,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
 
   function describeMode(threads: number, mode: ParallelMode): string {
     if (mode === 'single') return '1 thread';
-    return `${threads} threads · ${mode === 'shared' ? 'shared memory' : 'messages'}`;
+    const how = `${threads} threads · ${mode === 'shared' ? 'shared memory' : 'messages'}`;
+    // A batch of one sample cannot be split: only the test set is.
+    return config.batch === 1 ? `${how} (test set only)` : how;
   }
 
   const resize = () => {
