@@ -274,7 +274,7 @@ export function sumFloats(source: usize, n: i32): f64 {
 
 /** destination[0..n] = source[0..n] (no overlap). */
 // @ts-ignore: decorator
-@inline function copyFloats(destination: usize, source: usize, n: i32): void {
+@inline export function copyFloats(destination: usize, source: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) v128.store(at(destination, i), v128.load(at(source, i)));
@@ -284,7 +284,7 @@ export function sumFloats(source: usize, n: i32): f64 {
 
 /** destination[0..n] = 0. */
 // @ts-ignore: decorator
-@inline function zeroFloats(destination: usize, n: i32): void {
+@inline export function zeroFloats(destination: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) v128.store(at(destination, i), f32x4.splat(0));

@@ -10,6 +10,7 @@ export {
   nchwToChannelMajor,
   rowSums,
 } from './conv';
+export { maskedConvBackwardInput, maskedConvBackwardWeight, maskedConvForward } from './masked-conv';
 export { pool2dBackward, pool2dForward } from './pool';
 export {
   biasActivation,

@@ -6,7 +6,8 @@
 //
 // With a connection table (LeNet's C3), masked pairs are not computed: per input channel c,
 // only the output channels connected to c take part (their weights gathered into a small
-// matrix), and each partial product is added into its output rows.
+// matrix), and each partial product is added into its output rows. Those loops run in the
+// module (assembly/masked-conv.ts), one call per chunk of images.
 
 import type {
   Conv2dBackwardInputArgs,
@@ -14,7 +15,10 @@ import type {
   Conv2dForwardArgs,
   Conv2dGeometry,
 } from '../backend.js';
-import type { WasmRuntime } from './wasm-runtime.js';
+import type { ArrayArgument, WasmRuntime } from './wasm-runtime.js';
+
+/** Stands in for an absent bias (a zero-length argument). */
+const emptyBias = new Float32Array(0);
 
 /** Floats of im2col columns per chunk: bounds the workspace (16 MB) for any batch size. */
 const columnBudget = 4 * 2 ** 20;
@@ -24,9 +28,20 @@ interface Plan {
   depth: number; // inChannels * patch: rows of the column matrix
   spatial: number; // outHeight * outWidth
   imagesPerChunk: number;
-  /** Per input channel, the output channels connected to it; null = dense. */
-  connected: number[][] | null;
-  widestGroup: number;
+  /** The connection table as int32 (what the module reads); null = dense. */
+  mask: Int32Array | null;
+}
+
+/** Int32 copies of connection tables, made once per table (a plan step reuses its table). */
+const int32Masks = new WeakMap<Uint8Array, Int32Array>();
+
+function int32Mask(connection: Uint8Array): Int32Array {
+  let mask = int32Masks.get(connection);
+  if (!mask) {
+    mask = Int32Array.from(connection, (value) => (value ? 1 : 0));
+    int32Masks.set(connection, mask);
+  }
+  return mask;
 }
 
 function plan(g: Conv2dGeometry): Plan {
@@ -37,21 +52,8 @@ function plan(g: Conv2dGeometry): Plan {
     1,
     Math.min(g.batch, Math.floor(columnBudget / (depth * spatial))),
   );
-  let connected: number[][] | null = null;
-  let widestGroup = g.outChannels;
-  if (g.connection) {
-    connected = [];
-    widestGroup = 0;
-    for (let c = 0; c < g.inChannels; c++) {
-      const outputs: number[] = [];
-      for (let o = 0; o < g.outChannels; o++) {
-        if (g.connection[o * g.inChannels + c]) outputs.push(o);
-      }
-      connected.push(outputs);
-      widestGroup = Math.max(widestGroup, outputs.length);
-    }
-  }
-  return { patch, depth, spatial, imagesPerChunk, connected, widestGroup };
+  const mask = g.connection ? int32Mask(g.connection) : null;
+  return { patch, depth, spatial, imagesPerChunk, mask };
 }
 
 /** Byte sizes rounded to cache lines, laid out one after another from `start`. */
@@ -96,34 +98,10 @@ function im2col(
   );
 }
 
-/** Copies weight[o, c, :] for each o of `outputs` into consecutive rows at `destination`. */
-function gatherWeights(
-  heap: Float32Array,
-  weight: number,
-  g: Conv2dGeometry,
-  c: number,
-  outputs: number[],
-  patch: number,
-  destination: number,
-): void {
-  outputs.forEach((o, row) => {
-    const from = weight / 4 + (o * g.inChannels + c) * patch;
-    heap.copyWithin(destination / 4 + row * patch, from, from + patch);
-  });
-}
-
-/** Copies rows `outputs` of a [rows, length] matrix at `source` into consecutive rows. */
-function gatherRows(
-  heap: Float32Array,
-  source: number,
-  outputs: number[],
-  length: number,
-  destination: number,
-): void {
-  outputs.forEach((o, row) => {
-    const from = source / 4 + o * length;
-    heap.copyWithin(destination / 4 + row * length, from, from + length);
-  });
+/** The kernel's array arguments, with the int32 connection table last when there is one. */
+function withMask(arrays: ArrayArgument[], mask: Int32Array | null): ArrayArgument[] {
+  if (mask) arrays.push({ array: mask, offset: 0, length: mask.length });
+  return arrays;
 }
 
 export function conv2dForward(runtime: WasmRuntime, args: Conv2dForwardArgs): void {
@@ -131,28 +109,31 @@ export function conv2dForward(runtime: WasmRuntime, args: Conv2dForwardArgs): vo
   const imageIn = args.inChannels * args.inHeight * args.inWidth;
   const imageOut = args.outChannels * p.spatial;
   const n = p.imagesPerChunk * p.spatial;
-  const masked = p.connected !== null;
+  const masked = p.mask !== null;
   const sizes = [
     p.depth * n,
     args.outChannels * n,
-    masked ? p.widestGroup * n : 0,
-    masked ? p.widestGroup * p.patch : 0,
+    masked ? args.outChannels * n : 0,
+    masked ? args.outChannels * p.patch : 0,
   ];
-  const arrays = [
-    { array: args.input, offset: 0, length: args.batch * imageIn },
-    { array: args.weight, offset: 0, length: args.outChannels * p.depth },
-    { array: args.output, offset: 0, length: args.batch * imageOut, written: true },
-  ];
-  if (args.bias) arrays.push({ array: args.bias, offset: 0, length: args.outChannels });
-  runtime.call(arrays, workspaceBytes(...sizes), ([input, weight, output, bias], workspace) => {
+  const arrays = withMask(
+    [
+      { array: args.input, offset: 0, length: args.batch * imageIn },
+      { array: args.weight, offset: 0, length: args.outChannels * p.depth },
+      { array: args.output, offset: 0, length: args.batch * imageOut, written: true },
+      { array: args.bias ?? emptyBias, offset: 0, length: args.bias ? args.outChannels : 0 },
+    ],
+    p.mask,
+  );
+  runtime.call(arrays, workspaceBytes(...sizes), (pointers, workspace) => {
+    const [input, weight, output, bias, mask] = pointers;
     const wasm = runtime.exports;
     const [cols, product, partial, gatheredWeights] = carve(workspace, ...sizes);
-    const heap = new Float32Array(wasm.memory.buffer);
     for (let first = 0; first < args.batch; first += p.imagesPerChunk) {
       const images = Math.min(p.imagesPerChunk, args.batch - first);
       const columns = images * p.spatial;
       im2col(runtime, args, input + first * imageIn * 4, images, cols, columns);
-      if (!p.connected) {
+      if (!masked) {
         wasm.gemm(
           0,
           0,
@@ -169,37 +150,25 @@ export function conv2dForward(runtime: WasmRuntime, args: Conv2dForwardArgs): vo
           columns,
         );
       } else {
-        heap.fill(0, product / 4, product / 4 + args.outChannels * columns);
-        p.connected.forEach((outputs, c) => {
-          if (outputs.length === 0) return;
-          gatherWeights(heap, weight, args, c, outputs, p.patch, gatheredWeights);
-          const colsOfChannel = cols + c * p.patch * columns * 4;
-          wasm.gemm(
-            0,
-            0,
-            outputs.length,
-            columns,
-            p.patch,
-            1,
-            gatheredWeights,
-            p.patch,
-            colsOfChannel,
-            columns,
-            0,
-            partial,
-            columns,
-          );
-          outputs.forEach((o, row) => {
-            wasm.accumulate(product + o * columns * 4, partial + row * columns * 4, columns);
-          });
-        });
+        wasm.maskedConvForward(
+          mask,
+          args.inChannels,
+          args.outChannels,
+          p.patch,
+          weight,
+          cols,
+          columns,
+          product,
+          partial,
+          gatheredWeights,
+        );
       }
       wasm.channelMajorToNchw(
         product,
         images,
         args.outChannels,
         p.spatial,
-        bias ?? 0,
+        args.bias ? bias : 0,
         output + first * imageOut * 4,
       );
     }
@@ -211,22 +180,25 @@ export function conv2dBackwardInput(runtime: WasmRuntime, args: Conv2dBackwardIn
   const imageIn = args.inChannels * args.inHeight * args.inWidth;
   const imageOut = args.outChannels * p.spatial;
   const n = p.imagesPerChunk * p.spatial;
-  const masked = p.connected !== null;
+  const masked = p.mask !== null;
   const sizes = [
     p.depth * n,
     args.outChannels * n,
-    masked ? p.widestGroup * n : 0,
-    masked ? p.widestGroup * p.patch : 0,
+    masked ? args.outChannels * n : 0,
+    masked ? args.outChannels * p.patch : 0,
   ];
-  const arrays = [
-    { array: args.gradOutput, offset: 0, length: args.batch * imageOut },
-    { array: args.weight, offset: 0, length: args.outChannels * p.depth },
-    { array: args.gradInput, offset: 0, length: args.batch * imageIn, written: true },
-  ];
-  runtime.call(arrays, workspaceBytes(...sizes), ([gradOutput, weight, gradInput], workspace) => {
+  const arrays = withMask(
+    [
+      { array: args.gradOutput, offset: 0, length: args.batch * imageOut },
+      { array: args.weight, offset: 0, length: args.outChannels * p.depth },
+      { array: args.gradInput, offset: 0, length: args.batch * imageIn, written: true },
+    ],
+    p.mask,
+  );
+  runtime.call(arrays, workspaceBytes(...sizes), (pointers, workspace) => {
+    const [gradOutput, weight, gradInput, mask] = pointers;
     const wasm = runtime.exports;
     const [gradCols, gradChannelMajor, gatheredGrad, gatheredWeights] = carve(workspace, ...sizes);
-    const heap = new Float32Array(wasm.memory.buffer);
     for (let first = 0; first < args.batch; first += p.imagesPerChunk) {
       const images = Math.min(p.imagesPerChunk, args.batch - first);
       const columns = images * p.spatial;
@@ -237,7 +209,7 @@ export function conv2dBackwardInput(runtime: WasmRuntime, args: Conv2dBackwardIn
         p.spatial,
         gradChannelMajor,
       );
-      if (!p.connected) {
+      if (!masked) {
         // gradCols [depth, columns] = weight^T [depth, outChannels] x grad [outChannels, columns]
         wasm.gemm(
           1,
@@ -255,30 +227,18 @@ export function conv2dBackwardInput(runtime: WasmRuntime, args: Conv2dBackwardIn
           columns,
         );
       } else {
-        p.connected.forEach((outputs, c) => {
-          const colsOfChannel = gradCols + c * p.patch * columns * 4;
-          if (outputs.length === 0) {
-            heap.fill(0, colsOfChannel / 4, colsOfChannel / 4 + p.patch * columns);
-            return;
-          }
-          gatherWeights(heap, weight, args, c, outputs, p.patch, gatheredWeights);
-          gatherRows(heap, gradChannelMajor, outputs, columns, gatheredGrad);
-          wasm.gemm(
-            1,
-            0,
-            p.patch,
-            columns,
-            outputs.length,
-            1,
-            gatheredWeights,
-            p.patch,
-            gatheredGrad,
-            columns,
-            0,
-            colsOfChannel,
-            columns,
-          );
-        });
+        wasm.maskedConvBackwardInput(
+          mask,
+          args.inChannels,
+          args.outChannels,
+          p.patch,
+          weight,
+          gradChannelMajor,
+          columns,
+          gradCols,
+          gatheredGrad,
+          gatheredWeights,
+        );
       }
       wasm.col2im(
         gradCols,
@@ -306,89 +266,79 @@ export function conv2dBackwardWeight(runtime: WasmRuntime, args: Conv2dBackwardW
   const imageIn = args.inChannels * args.inHeight * args.inWidth;
   const imageOut = args.outChannels * p.spatial;
   const n = p.imagesPerChunk * p.spatial;
-  const masked = p.connected !== null;
+  const masked = p.mask !== null;
   const sizes = [
     p.depth * n,
     args.outChannels * n,
-    masked ? p.widestGroup * n : 0,
-    masked ? p.widestGroup * p.patch : 0,
+    masked ? args.outChannels * n : 0,
+    masked ? args.outChannels * p.patch : 0,
   ];
-  const arrays = [
-    { array: args.input, offset: 0, length: args.batch * imageIn },
-    { array: args.gradOutput, offset: 0, length: args.batch * imageOut },
-    { array: args.gradWeight, offset: 0, length: args.outChannels * p.depth, written: true },
-  ];
-  if (args.gradBias)
-    arrays.push({ array: args.gradBias, offset: 0, length: args.outChannels, written: true });
-  runtime.call(
-    arrays,
-    workspaceBytes(...sizes),
-    ([input, gradOutput, gradWeight, gradBias], workspace) => {
-      const wasm = runtime.exports;
-      const [cols, gradChannelMajor, gatheredGrad, partial] = carve(workspace, ...sizes);
-      const heap = new Float32Array(wasm.memory.buffer);
-      if (p.connected) heap.fill(0, gradWeight / 4, gradWeight / 4 + args.outChannels * p.depth);
-      for (let first = 0; first < args.batch; first += p.imagesPerChunk) {
-        const images = Math.min(p.imagesPerChunk, args.batch - first);
-        const columns = images * p.spatial;
-        const beta = first === 0 ? 0 : 1;
-        im2col(runtime, args, input + first * imageIn * 4, images, cols, columns);
-        wasm.nchwToChannelMajor(
-          gradOutput + first * imageOut * 4,
-          images,
-          args.outChannels,
-          p.spatial,
-          gradChannelMajor,
-        );
-        if (!p.connected) {
-          // gradWeight [outChannels, depth] (+)= grad [outChannels, columns] x cols^T [columns, depth]
-          wasm.gemm(
-            0,
-            1,
-            args.outChannels,
-            p.depth,
-            columns,
-            1,
-            gradChannelMajor,
-            columns,
-            cols,
-            columns,
-            beta,
-            gradWeight,
-            p.depth,
-          );
-        } else {
-          p.connected.forEach((outputs, c) => {
-            if (outputs.length === 0) return;
-            gatherRows(heap, gradChannelMajor, outputs, columns, gatheredGrad);
-            const colsOfChannel = cols + c * p.patch * columns * 4;
-            wasm.gemm(
-              0,
-              1,
-              outputs.length,
-              p.patch,
-              columns,
-              1,
-              gatheredGrad,
-              columns,
-              colsOfChannel,
-              columns,
-              0,
-              partial,
-              p.patch,
-            );
-            outputs.forEach((o, row) => {
-              wasm.accumulate(
-                gradWeight + (o * args.inChannels + c) * p.patch * 4,
-                partial + row * p.patch * 4,
-                p.patch,
-              );
-            });
-          });
-        }
-        if (gradBias !== undefined)
-          wasm.rowSums(gradChannelMajor, args.outChannels, columns, gradBias, beta);
-      }
-    },
+  const arrays = withMask(
+    [
+      { array: args.input, offset: 0, length: args.batch * imageIn },
+      { array: args.gradOutput, offset: 0, length: args.batch * imageOut },
+      { array: args.gradWeight, offset: 0, length: args.outChannels * p.depth, written: true },
+      {
+        array: args.gradBias ?? emptyBias,
+        offset: 0,
+        length: args.gradBias ? args.outChannels : 0,
+        written: true,
+      },
+    ],
+    p.mask,
   );
+  runtime.call(arrays, workspaceBytes(...sizes), (pointers, workspace) => {
+    const [input, gradOutput, gradWeight, gradBias, mask] = pointers;
+    const wasm = runtime.exports;
+    const [cols, gradChannelMajor, gatheredGrad, partial] = carve(workspace, ...sizes);
+    if (masked) {
+      // Unconnected weights get zero; connected ones accumulate over chunks.
+      new Float32Array(wasm.memory.buffer, gradWeight, args.outChannels * p.depth).fill(0);
+    }
+    for (let first = 0; first < args.batch; first += p.imagesPerChunk) {
+      const images = Math.min(p.imagesPerChunk, args.batch - first);
+      const columns = images * p.spatial;
+      const beta = first === 0 ? 0 : 1;
+      im2col(runtime, args, input + first * imageIn * 4, images, cols, columns);
+      wasm.nchwToChannelMajor(
+        gradOutput + first * imageOut * 4,
+        images,
+        args.outChannels,
+        p.spatial,
+        gradChannelMajor,
+      );
+      if (!masked) {
+        // gradWeight [outChannels, depth] (+)= grad [outChannels, columns] x cols^T [columns, depth]
+        wasm.gemm(
+          0,
+          1,
+          args.outChannels,
+          p.depth,
+          columns,
+          1,
+          gradChannelMajor,
+          columns,
+          cols,
+          columns,
+          beta,
+          gradWeight,
+          p.depth,
+        );
+      } else {
+        wasm.maskedConvBackwardWeight(
+          mask,
+          args.inChannels,
+          args.outChannels,
+          p.patch,
+          gradChannelMajor,
+          cols,
+          columns,
+          gradWeight,
+          gatheredGrad,
+          partial,
+        );
+      }
+      if (args.gradBias) wasm.rowSums(gradChannelMajor, args.outChannels, columns, gradBias, beta);
+    }
+  });
 }

@@ -40,6 +40,21 @@ export interface WasmExports {
   ): void;
   rowSums(source: number, rows: number, columns: number, destination: number, add: number): void;
   // biome-ignore format: one line per group of arguments reads better
+  maskedConvForward(
+    mask: number, inChannels: number, outChannels: number, patch: number, weight: number,
+    cols: number, columns: number, product: number, partial: number, gathered: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  maskedConvBackwardInput(
+    mask: number, inChannels: number, outChannels: number, patch: number, weight: number,
+    grad: number, columns: number, gradCols: number, gatheredGrad: number, gathered: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  maskedConvBackwardWeight(
+    mask: number, inChannels: number, outChannels: number, patch: number, grad: number,
+    cols: number, columns: number, gradWeight: number, gatheredGrad: number, partial: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
   pool2dForward(
     mode: number, planes: number, inHeight: number, inWidth: number, kernelHeight: number,
     kernelWidth: number, strideHeight: number, strideWidth: number, outHeight: number,
