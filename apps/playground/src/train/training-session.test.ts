@@ -1,7 +1,12 @@
 import { SDLM } from '@lenet/trainer';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { modelFromSafetensors } from '../network.js';
-import { DEFAULT_TRAIN_CONFIG, type ImageSet, TrainingSession } from './training-session.js';
+import {
+  DEFAULT_TRAIN_CONFIG,
+  defaultThreads,
+  type ImageSet,
+  TrainingSession,
+} from './training-session.js';
 import { weightsChecksum } from './weights-checksum.js';
 
 /** A toy two-class set on 28x28: a bright left half (class 0) or right half (class 1). */
@@ -48,6 +53,25 @@ const config = {
   epochs: 2,
   lr: 0.001,
 };
+
+describe('defaultThreads', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('is the number of cores, at most 4, and 1 where the browser does not say', () => {
+    for (const [cores, threads] of [
+      [16, 4],
+      [4, 4],
+      [2, 2],
+      [1, 1],
+      [undefined, 1],
+    ] as const) {
+      vi.stubGlobal('navigator', { hardwareConcurrency: cores });
+      expect(defaultThreads()).toBe(threads);
+    }
+  });
+});
 
 describe('TrainingSession', () => {
   it('learns a separable toy problem in a pass and reports it', async () => {
