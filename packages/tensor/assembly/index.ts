@@ -1,6 +1,7 @@
 // Entry of the WebAssembly module behind the `wasm` backend. Every export works on raw
 // pointers into this module's memory; the TypeScript side (src/backend/wasm/) owns allocation.
 
+export { dotProducts } from './dot-products';
 export { gemm } from './gemm';
 export {
   accumulate,

@@ -9,6 +9,7 @@
 // Matrices are channel-major: [channels, columns] with columns = images * spatial.
 
 import { accumulate, copyFloats, zeroFloats } from './conv';
+import { dotProducts } from './dot-products';
 import { gemm } from './gemm';
 import { at } from './simd';
 
@@ -109,7 +110,7 @@ export function maskedConvBackwardWeight(
     }
     if (rows == 0) continue;
     const colsOfChannel = at(cols, c * patch * columns);
-    gemm(false, true, rows, patch, columns, 1, gatheredGrad, columns, colsOfChannel, columns, 0, partial, patch);
+    dotProducts(rows, patch, columns, gatheredGrad, columns, colsOfChannel, columns, 0, partial, patch);
     let row = 0;
     for (let o = 0; o < outChannels; o++) {
       if (!connected(mask, inChannels, o, c)) continue;

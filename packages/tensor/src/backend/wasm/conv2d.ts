@@ -308,14 +308,12 @@ export function conv2dBackwardWeight(runtime: WasmRuntime, args: Conv2dBackwardW
         gradChannelMajor,
       );
       if (!masked) {
-        // gradWeight [outChannels, depth] (+)= grad [outChannels, columns] x cols^T [columns, depth]
-        wasm.gemm(
-          0,
-          1,
+        // gradWeight [outChannels, depth] (+)= grad [outChannels, columns] x cols^T [columns, depth]:
+        // dot products of rows, both stored along `columns`.
+        wasm.dotProducts(
           args.outChannels,
           p.depth,
           columns,
-          1,
           gradChannelMajor,
           columns,
           cols,

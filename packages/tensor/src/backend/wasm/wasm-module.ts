@@ -15,6 +15,11 @@ export interface WasmExports {
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
   ): void;
   // biome-ignore format: one line per group of arguments reads better
+  dotProducts(
+    m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number,
+    beta: number, c: number, ldc: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
   im2col(
     input: number, images: number, channels: number, height: number, width: number,
     kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number,
