@@ -492,6 +492,11 @@ function macroKernel(
       const tile = at(c, ir * ldc + jr);
       if (rows == MR && cols == NR) {
         microKernel(kc, panelA, panelB, strideB, tile, ldcBytes, beta);
+      } else if (ASC_FEATURE_SIMD && rows <= 2) {
+        // A last panel of one or two rows (LeNet's 6 and 10 channels): half the work of a
+        // zero-padded 4-row tile, the same sums.
+        microKernelTwoRows(kc, panelA, panelB, strideB);
+        mergeEdgeTile(rows, cols, beta, tile, ldc);
       } else {
         microKernel(kc, panelA, panelB, strideB, edgeTile, <usize>(NR * 4), 0);
         mergeEdgeTile(rows, cols, beta, tile, ldc);
@@ -576,6 +581,31 @@ function microKernelSimd(
   storeRow(c + ldcBytes, c10, c11, beta);
   storeRow(c + 2 * ldcBytes, c20, c21, beta);
   storeRow(c + 3 * ldcBytes, c30, c31, beta);
+}
+
+/** edgeTile rows 0 and 1 = the micro-kernel's first two rows (rows 2 and 3 are not written). */
+function microKernelTwoRows(kc: i32, panelA: usize, panelB: usize, strideB: usize): void {
+  if (!ASC_FEATURE_SIMD) return; // only called from SIMD branches
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let pa = panelA;
+  let pb = panelB;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    pa += 16;
+    pb += strideB;
+  }
+  storeRow(edgeTile, c00, c01, 0);
+  storeRow(edgeTile + NR * 4, c10, c11, 0);
 }
 
 /** row[0..8] = low|high + beta * row (beta = 0: overwrite). */
