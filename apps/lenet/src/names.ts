@@ -15,7 +15,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 export const OPTIMIZER_NAMES = ['sdlm', 'sgd', 'momentum', 'adam', 'adamw'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
-export const SCHEDULE_NAMES = ['paper', 'constant', 'step', 'cosine'] as const;
+export const SCHEDULE_NAMES = ['stretched', 'paper', 'constant', 'step', 'cosine'] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
 export const AUGMENT_NAMES = ['none', 'affine', 'elastic'] as const;

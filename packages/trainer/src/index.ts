@@ -73,7 +73,9 @@ export {
   paperSchedule,
   perPassSchedule,
   type Schedule,
+  STRETCHED_PAPER_RATES,
   stepSchedule,
+  stretchedPaperSchedule,
 } from './schedules.js';
 export { SDLM, type SDLMOptions } from './sdlm.js';
 export { SGD, type SGDOptions } from './sgd.js';

@@ -7,8 +7,25 @@ import {
   PAPER_LEARNING_RATES,
   paperSchedule,
   perPassSchedule,
+  STRETCHED_PAPER_RATES,
   stepSchedule,
+  stretchedPaperSchedule,
 } from './schedules.js';
+
+describe('stretchedPaperSchedule', () => {
+  it('holds 0.00005 for 8 passes, then 0.00002, 0.00001 and 0.000005 for 4 each', () => {
+    const schedule = stretchedPaperSchedule();
+    const byPass = Array.from({ length: 21 }, (_, pass) => schedule(pass + 0.5, 0));
+    expect(byPass).toEqual([
+      ...Array(8).fill(0.00005),
+      ...Array(4).fill(0.00002),
+      ...Array(4).fill(0.00001),
+      ...Array(5).fill(0.000005),
+    ]);
+    expect(STRETCHED_PAPER_RATES.at(-1)?.toPass).toBe(20);
+    expect(stretchedPaperSchedule(2)(0, 0)).toBeAllclose(0.0001);
+  });
+});
 
 describe('paperSchedule', () => {
   it('gives the paper table for each of the 20 passes, and its last rate after', () => {

@@ -15,6 +15,7 @@ import {
   SDLM,
   SGD,
   stepSchedule,
+  stretchedPaperSchedule,
 } from '@lenet/trainer';
 import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
 
@@ -58,6 +59,9 @@ export function createSchedule(name: ScheduleName, learningRate: number, epochs:
     case 'paper':
       // The paper's table starts at 0.0005; scale it so it starts at learningRate.
       return paperSchedule(learningRate / 0.0005);
+    case 'stretched':
+      // Our LeNet-5 table starts at 0.00005.
+      return stretchedPaperSchedule(learningRate / 0.00005);
     case 'constant':
       return constantSchedule(learningRate);
     case 'step':

@@ -67,7 +67,7 @@ export function resolveSettings(choices: TrainingChoices): TrainingSettings {
       choices.schedule ??
       (optimizer === 'sdlm'
         ? recipe.schedule
-        : recipe.schedule === 'paper'
+        : recipe.schedule === 'paper' || recipe.schedule === 'stretched'
           ? 'step'
           : recipe.schedule),
     learningRate: choices.lr ?? defaultRate,
