@@ -293,7 +293,7 @@ export function conv2dBackwardWeight(runtime: WasmRuntime, args: Conv2dBackwardW
     const [cols, gradChannelMajor, gatheredGrad, partial] = carve(workspace, ...sizes);
     if (masked) {
       // Unconnected weights get zero; connected ones accumulate over chunks.
-      new Float32Array(wasm.memory.buffer, gradWeight, args.outChannels * p.depth).fill(0);
+      new Float32Array(runtime.memoryBuffer, gradWeight, args.outChannels * p.depth).fill(0);
     }
     for (let first = 0; first < args.batch; first += p.imagesPerChunk) {
       const images = Math.min(p.imagesPerChunk, args.batch - first);

@@ -47,7 +47,7 @@ function writeLayout(
   shape: readonly number[],
   strides: readonly (readonly number[])[],
 ): void {
-  const layout = new Int32Array(runtime.exports.memory.buffer, pointer, shape.length * 3);
+  const layout = new Int32Array(runtime.memoryBuffer, pointer, shape.length * 3);
   shape.forEach((size, d) => {
     layout[d * 3] = size;
     layout[d * 3 + 1] = strides[0][d];

@@ -29,22 +29,35 @@ export class WasmRuntime {
    */
   readonly #viewPointers = new WeakMap<ArrayBufferView, number>();
 
+  /** The memory's buffer as last seen: a growth detaches it (byteLength 0), then it is read again. */
+  #memoryBuffer: ArrayBuffer;
+
   constructor(exports: WasmExports, variant: WasmVariant) {
     this.exports = exports;
     this.variant = variant;
     this.heap = new WasmHeap(exports.memory, exports.heapBase());
+    this.#memoryBuffer = exports.memory.buffer;
+  }
+
+  /**
+   * The memory's current buffer. Cached: `memory.buffer` and a typed array's `.buffer` are
+   * getters that cost more than many a small kernel, and a kernel call checks every argument.
+   */
+  get memoryBuffer(): ArrayBuffer {
+    if (this.#memoryBuffer.byteLength === 0) this.#memoryBuffer = this.exports.memory.buffer;
+    return this.#memoryBuffer;
   }
 
   /** A Float32Array on the current memory at `pointer`, still usable by kernels once detached. */
   float32View(pointer: number, length: number): Float32Array {
-    const view = new Float32Array(this.exports.memory.buffer, pointer, length);
+    const view = new Float32Array(this.memoryBuffer, pointer, length);
     this.#viewPointers.set(view, pointer);
     return view;
   }
 
   /** Whether `array` is a view of this module's memory (usable without a copy). */
   isResident(array: ArrayBufferView): boolean {
-    return array.buffer === this.exports.memory.buffer;
+    return array.buffer === this.memoryBuffer;
   }
 
   /**
@@ -60,17 +73,21 @@ export class WasmRuntime {
     const pointers = new Array<number>(args.length);
     // Residency is decided now: growth below detaches resident views (their buffer changes).
     const resident = new Array<boolean>(args.length);
+    const memoryBuffer = this.memoryBuffer;
     let scratchBytes = 0;
     for (let i = 0; i < args.length; i++) {
       const { array, offset, length } = args[i];
-      const detachedPointer =
-        array.buffer.byteLength === 0 ? this.#viewPointers.get(array) : undefined;
-      resident[i] = this.isResident(array) || detachedPointer !== undefined;
+      const buffer = array.buffer;
+      if (buffer === memoryBuffer) {
+        checkBounds(array, offset, length);
+        resident[i] = true;
+        pointers[i] = array.byteOffset + offset * 4;
+        continue;
+      }
+      const detachedPointer = buffer.byteLength === 0 ? this.#viewPointers.get(array) : undefined;
+      resident[i] = detachedPointer !== undefined;
       if (detachedPointer !== undefined) {
         pointers[i] = detachedPointer + offset * 4;
-      } else if (resident[i]) {
-        checkRange(array, offset, length);
-        pointers[i] = array.byteOffset + offset * 4;
       } else {
         checkRange(array, offset, length);
         pointers[i] = -1;
@@ -79,7 +96,7 @@ export class WasmRuntime {
     }
     const scratch = this.#reserveScratch(scratchBytes + roundUp(workspaceBytes));
     let cursor = scratch;
-    const buffer = this.exports.memory.buffer;
+    const buffer = this.memoryBuffer;
     for (let i = 0; i < args.length; i++) {
       if (resident[i]) continue;
       const { array, offset, length } = args[i];
@@ -91,7 +108,7 @@ export class WasmRuntime {
     for (let i = 0; i < args.length; i++) {
       const { array, offset, length, written } = args[i];
       if (!written || resident[i]) continue;
-      const result = new Int32Array(this.exports.memory.buffer, pointers[i], length);
+      const result = new Int32Array(this.memoryBuffer, pointers[i], length);
       int32View(array, offset, length).set(result);
     }
   }
@@ -122,6 +139,10 @@ function checkRange(array: Float32Array | Int32Array, offset: number, length: nu
         "WebAssembly memory, or of this one not made by this backend's storage); read tensor.data again",
     );
   }
+  checkBounds(array, offset, length);
+}
+
+function checkBounds(array: Float32Array | Int32Array, offset: number, length: number): void {
   if (offset < 0 || offset + length > array.length) {
     throw new RangeError(
       `wasm backend: kernel argument out of range: elements ${offset}..${offset + length} of an ` +

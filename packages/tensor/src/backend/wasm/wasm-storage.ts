@@ -42,7 +42,8 @@ export class WasmStorage {
   /** The floats: a view of WebAssembly memory while resident, an ordinary array after eviction. */
   get data(): Float32Array {
     const cell = this.#cell;
-    if (cell.pointer >= 0 && cell.view.buffer !== this.#pool.memoryBuffer) {
+    // A memory growth detaches the view (length 0); `.buffer` would cost more than the check.
+    if (cell.pointer >= 0 && cell.view.length !== cell.length) {
       cell.view = this.#pool.view(cell.pointer, cell.length);
     }
     return cell.view;
@@ -78,7 +79,7 @@ export class WasmStoragePool {
   }
 
   get memoryBuffer(): ArrayBuffer {
-    return this.#runtime.exports.memory.buffer;
+    return this.#runtime.memoryBuffer;
   }
 
   view(pointer: number, length: number): Float32Array {
