@@ -73,6 +73,8 @@ export async function serveStatic(
 export interface Session {
   baseUrl: string;
   context: BrowserContext;
+  /** The fresh profile directory (its path is on every Chromium process's command line). */
+  profile: string;
   /** Opens the site at `hash` (e.g. '#backprop') in a new tab, failing on page errors. */
   open(hash?: string): Promise<Page>;
   screenshot(page: Page, name: string): Promise<string>;
@@ -124,6 +126,7 @@ export async function startSession(
   return {
     baseUrl: server.url,
     context,
+    profile,
     async open(hash = '') {
       const page = await context.newPage();
       page.on('pageerror', (error) => errors.push(String(error)));
