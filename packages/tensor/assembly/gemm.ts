@@ -60,6 +60,10 @@ export function gemm(
     else gemmRow(transA, n, k, alpha, a, lda, b, ldb, beta, c);
     return;
   }
+  if (k == 1 && !transB) {
+    gemmDepthOne(transA, m, n, alpha, a, lda, b, beta, c, ldc);
+    return;
+  }
   const directB = !transB && k <= DIRECT_B_MAX_DEPTH;
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
@@ -288,6 +292,56 @@ function gemmRowTransposedB(
   } else {
     const previous: f32 = beta == 0 ? 0 : beta * load<f32>(cell);
     store<f32>(cell, previous + sum);
+  }
+}
+
+/**
+ * C[m x n] = alpha * op(A)[m x 1] B[1 x n] + beta * C: an outer product (a dense layer's weight
+ * gradient at batch size 1). The blocked path would run a micro-kernel call of depth 1 per 4 x 8
+ * tile; here each row of C is the row of B times one scale. Every entry gets the blocked path's
+ * operations: a product added to zero, stored like a full tile's entry, or an edge tile's for
+ * the last m % 4 rows and n % 8 columns.
+ */
+function gemmDepthOne(
+  transA: bool,
+  m: i32,
+  n: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+): void {
+  const strideA: i32 = transA ? 1 : lda;
+  const fullRows = m - (m % MR);
+  const fullColumns = n - (n % NR);
+  for (let i = 0; i < m; i++) {
+    const scale: f32 = alpha * load<f32>(at(a, i * strideA));
+    const row = at(c, i * ldc);
+    const fullRow = i < fullRows;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const scales = f32x4.splat(scale);
+      const zero = f32x4.splat(0);
+      for (; j < fullColumns; j += NR) {
+        const low = madd(scales, v128.load(at(b, j)), zero);
+        const high = madd(scales, v128.load(at(b, j + 4)), zero);
+        if (fullRow) {
+          storeRow(at(row, j), low, high, beta);
+        } else {
+          v128.store(edgeTile, low);
+          v128.store(edgeTile, high, 16);
+          mergeEdgeTile(1, NR, beta, at(row, j), n);
+        }
+      }
+    }
+    for (; j < n; j++) {
+      let sum: f32 = 0;
+      sum += scale * load<f32>(at(b, j));
+      storeRowCell(at(row, j), sum, beta, fullRow && j < fullColumns);
+    }
   }
 }
 

@@ -82,3 +82,49 @@ function spread(values: Float32Array, stride: number): Float32Array {
   });
   return out;
 }
+
+// Depth 1 (an outer product: a dense layer's weight gradient at batch size 1) has its own path:
+// each entry is one rounded product, then beta * C added, exactly.
+describe.each(wasmVariants.filter(isWasmVariantSupported))('wasm %s, depth 1', (variant) => {
+  const wasm = createWasmBackendSync({ variant }).kernels;
+
+  it.each([
+    // m, n, transA, beta: edge rows (m % 4) and columns (n % 8); LeNet-5's C5 and F6.
+    [6, 13, false, 0],
+    [120, 400, true, 0],
+    [84, 120, true, 1],
+    [7, 21, false, 0.5],
+  ] as const)('m=%i n=%i transA=%s beta=%d', (m, n, transA, beta) => {
+    const generator = new Generator(m * 100 + n);
+    const a = generator.fillUniform(new Float32Array(m), -1, 1);
+    const b = generator.fillUniform(new Float32Array(n), -1, 1);
+    const c = generator.fillUniform(new Float32Array(m * n), -1, 1);
+    const expected = c.map((value, index) => {
+      const product = Math.fround(a[Math.floor(index / n)] * b[index % n]);
+      return beta === 0 ? product : Math.fround(product + Math.fround(beta * value));
+    });
+    wasm.gemm({
+      batch: 1,
+      m,
+      n,
+      k: 1,
+      transA,
+      transB: false,
+      alpha: 1,
+      beta,
+      a,
+      aOffset: 0,
+      lda: transA ? m : 1,
+      aBatchStride: 0,
+      b,
+      bOffset: 0,
+      ldb: n,
+      bBatchStride: 0,
+      c,
+      cOffset: 0,
+      ldc: n,
+      cBatchStride: 0,
+    });
+    expect(Array.from(c)).toEqual(Array.from(expected));
+  });
+});
