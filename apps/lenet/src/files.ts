@@ -1,25 +1,20 @@
-import { appendFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { Buffer } from 'node:buffer';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import writeFileAtomicWithLibrary from 'write-file-atomic';
 
-let temporaryCounter = 0;
-
-/** Writes `content` to `path` atomically (temporary file beside it, flushed, renamed). */
+/**
+ * Writes `content` to `path` atomically (write-file-atomic: a temporary file beside it, flushed,
+ * renamed; removed on failure), creating the directory first.
+ */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}-${temporaryCounter++}`;
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  // A Buffer view of the same memory (no copy): the library's types ask for a Buffer.
+  const data =
+    typeof content === 'string'
+      ? content
+      : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  await writeFileAtomicWithLibrary(path, data);
 }
 
 /** Appends one JSON value as a line. */

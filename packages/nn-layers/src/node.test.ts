@@ -5,7 +5,7 @@ import { noGrad } from '@lenet/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Linear } from './layers/linear.js';
 import { lenet5, mlp } from './models.js';
-import { CONFIG_FILE, loadModel, saveModel, WEIGHTS_FILE } from './node.js';
+import { CONFIG_FILE, loadModel, saveModel, WEIGHTS_FILE, writeFileAtomic } from './node.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { randomInput } from './testing/helpers.js';
 
@@ -15,6 +15,22 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
+});
+
+describe('writeFileAtomic', () => {
+  it('writes text and byte views, replaces the file, leaves no temporary behind', async () => {
+    const path = join(dir, 'a.bin');
+    await writeFileAtomic(path, 'text');
+    expect(await readFile(path, 'utf8')).toBe('text');
+    await writeFileAtomic(path, new Uint8Array([9, 4, 5, 9]).subarray(1, 3));
+    expect([...(await readFile(path))]).toEqual([4, 5]);
+    expect(await readdir(dir)).toEqual(['a.bin']);
+  });
+
+  it('a failed write leaves no temporary behind', async () => {
+    await expect(writeFileAtomic(join(dir, 'missing', 'a.bin'), 'x')).rejects.toThrow(/ENOENT/);
+    expect(await readdir(dir)).toEqual([]);
+  });
 });
 
 describe('saveModel / loadModel', () => {

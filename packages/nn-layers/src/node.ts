@@ -1,10 +1,12 @@
 /**
  * Node-only model files (`@lenet/nn-layers/node`): a directory with `weights.safetensors`
  * (every parameter and buffer) and `config.json` (the registry name and options), both
- * written atomically (temporary file + rename), so `loadModel(dir)` rebuilds the module.
+ * written atomically (temporary file, fsync, rename), so `loadModel(dir)` rebuilds the module.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { Buffer } from 'node:buffer';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import writeFileAtomicWithLibrary from 'write-file-atomic';
 import { type ModelConfig, modelConfigOf } from './models.js';
 import type { Module } from './module.js';
 import { createModel } from './registry.js';
@@ -22,18 +24,17 @@ export interface ModelFileConfig {
   readonly options: Record<string, unknown>;
 }
 
-let temporaryCounter = 0;
-
-/** Writes `bytes` to `path` through a temporary file in the same directory and a rename. */
+/**
+ * Writes `bytes` to `path` atomically (write-file-atomic: a temporary file in the same
+ * directory, flushed, renamed; removed on failure). The directory must exist.
+ */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const temporary = `${path}.${process.pid}.${++temporaryCounter}.tmp`;
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  // A Buffer view of the same memory (no copy): the library's types ask for a Buffer.
+  const data =
+    typeof bytes === 'string'
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  await writeFileAtomicWithLibrary(path, data);
 }
 
 /**

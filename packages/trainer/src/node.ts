@@ -4,8 +4,10 @@
  * everything from here. The main entry `@lenet/trainer` stays free of Node APIs so it runs in
  * a browser or a worker.
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { Buffer } from 'node:buffer';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import writeFileAtomicWithLibrary from 'write-file-atomic';
 import {
   type Checkpoint,
   type CheckpointName,
@@ -18,24 +20,16 @@ import type { TrainableModel } from './model.js';
 
 export * from './index.js';
 
-let temporaryCounter = 0;
-
-/** Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed. */
+/**
+ * Writes `bytes` to `path` atomically (write-file-atomic: a temporary file beside it, flushed,
+ * renamed; removed on failure). The directory must exist.
+ */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}-${temporaryCounter++}`;
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  // A Buffer view of the same memory (no copy): the library's types ask for a Buffer.
+  await writeFileAtomicWithLibrary(
+    path,
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  );
 }
 
 /** The file a checkpoint `name` lives in under `directory`. */

@@ -1,6 +1,8 @@
+import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import writeFileAtomicWithLibrary from 'write-file-atomic';
 
 /** A temp file name next to `target` (same file system, so the final rename is atomic). */
 export function tempPathFor(target: string): string {
@@ -18,22 +20,14 @@ export async function removeIfPresent(path: string): Promise<void> {
 
 /**
  * Writes `bytes` to `target` atomically: a reader sees the old file or the whole new one,
- * never a partial write (temp file, fsync, rename).
+ * never a partial write (write-file-atomic: temp file, fsync, rename; the temp file is removed
+ * on failure). Creates the parent directory first.
  */
 export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
-  const temp = tempPathFor(target);
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (error) {
-    await removeIfPresent(temp);
-    throw error;
-  }
+  // A Buffer view of the same memory (no copy): the library's types ask for a Buffer.
+  await writeFileAtomicWithLibrary(
+    target,
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  );
 }
