@@ -106,7 +106,7 @@ export function unaryBackward(
 
 /** f'(pre-activation) as a function of the output y, for the activations (-1 = identity). */
 // @ts-ignore: decorator
-@inline function derivativeFromOutput(op: i32, y: f32): f32 {
+@inline export function derivativeFromOutput(op: i32, y: f32): f32 {
   switch (op) {
     case TANH: return 1 - y * y;
     case SIGMOID: return y * (1 - y);
@@ -117,7 +117,7 @@ export function unaryBackward(
 }
 
 // @ts-ignore: decorator
-@inline function derivativeFromOutputVector(op: i32, y: v128): v128 {
+@inline export function derivativeFromOutputVector(op: i32, y: v128): v128 {
   switch (op) {
     case TANH: return f32x4.sub(f32x4.splat(1), f32x4.mul(y, y));
     case SIGMOID: return f32x4.mul(y, f32x4.sub(f32x4.splat(1), y));

@@ -13,6 +13,7 @@ export {
 } from './conv';
 export { maskedConvBackwardInput, maskedConvBackwardWeight, maskedConvForward } from './masked-conv';
 export { pool2dBackward, pool2dForward } from './pool';
+export { subsampling, subsamplingBackward } from './subsampling';
 export {
   biasActivation,
   biasActivationBackward,

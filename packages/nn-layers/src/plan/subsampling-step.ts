@@ -1,9 +1,15 @@
 /**
- * The paper's trainable sub-sampling (S2, S4) as a plan step: window sums (a `sum` pooling
- * kernel), one coefficient per output map, then the fused bias + activation. The scaling by
- * the coefficient and its gradients are short loops here (a few hundred values per sample).
+ * The paper's trainable sub-sampling (S2, S4) as a plan step: forward and backward are one
+ * `subsampling` kernel call each (window sums, one coefficient and one bias per output map, the
+ * activation). The Gauss-Newton pass composes the fused bias + activation stage, short loops
+ * here for the coefficient, and a `sum` pooling kernel.
  */
-import type { Pool2dBackwardArgs, Pool2dForwardArgs, Storage } from '@lenet/tensor';
+import type {
+  Pool2dBackwardArgs,
+  Storage,
+  SubsamplingArgs,
+  SubsamplingBackwardArgs,
+} from '@lenet/tensor';
 import { windowOutputSize } from '@lenet/tensor';
 import type { Subsampling } from '../layers/pooling.js';
 import { BiasActivationStage } from './bias-activation-stage.js';
@@ -24,8 +30,9 @@ export class SubsamplingStep implements PlanStep {
   private readonly sums: Storage;
   private readonly gradSums: Storage;
   private readonly coefficientScratch: Float32Array;
-  private readonly forwardArgs: Pool2dForwardArgs;
-  private readonly backwardArgs: Pool2dBackwardArgs;
+  private readonly forwardArgs: SubsamplingArgs;
+  private readonly backwardArgs: SubsamplingBackwardArgs;
+  private readonly spreadArgs: Pool2dBackwardArgs;
   private readonly channels: number;
   private readonly inner: number;
 
@@ -59,8 +66,38 @@ export class SubsamplingStep implements PlanStep {
       layer.bias,
       (length) => context.allocate(length),
     );
+    const empty = this.output.data;
     const geometry = {
-      mode: 'sum' as const,
+      batch: context.capacity,
+      channels,
+      multiplier: layer.multiplier,
+      inHeight,
+      inWidth,
+      window: k,
+      outHeight,
+      outWidth,
+      activation: layer.activation,
+    };
+    this.forwardArgs = {
+      ...geometry,
+      input: empty,
+      coefficient: empty,
+      bias: empty,
+      sums: empty,
+      output: empty,
+    };
+    this.backwardArgs = {
+      ...geometry,
+      sums: empty,
+      output: empty,
+      coefficient: empty,
+      gradOutput: empty,
+      gradCoefficient: empty,
+      gradBias: empty,
+      gradInput: null,
+    };
+    this.spreadArgs = {
+      mode: 'sum',
       planes: context.capacity * channels,
       inHeight,
       inWidth,
@@ -70,60 +107,35 @@ export class SubsamplingStep implements PlanStep {
       strideWidth: k,
       outHeight,
       outWidth,
+      gradOutput: empty,
+      gradInput: empty,
+      argmax: null,
     };
-    const empty = this.output.data;
-    this.forwardArgs = { ...geometry, input: empty, output: empty, argmax: null };
-    this.backwardArgs = { ...geometry, gradOutput: empty, gradInput: empty, argmax: null };
   }
 
   forward(count: number): void {
     const args = this.forwardArgs;
-    args.planes = count * this.channels;
+    args.batch = count;
     args.input = this.context.input.data;
-    args.output = this.sums.data;
-    this.context.backend.pool2dForward(args);
-    // output[n, m] = coefficient[m] * sums[n, m / multiplier]
-    const { multiplier, outChannels } = this.layer;
-    const { channels, inner } = this;
-    const sums = this.sums.data;
-    const output = this.output.data;
-    const coefficient = this.layer.coefficient.data;
-    for (let n = 0; n < count; n++) {
-      for (let m = 0; m < outChannels; m++) {
-        const scale = coefficient[m];
-        const from = (n * channels + Math.floor(m / multiplier)) * inner;
-        const to = (n * outChannels + m) * inner;
-        for (let i = 0; i < inner; i++) output[to + i] = scale * sums[from + i];
-      }
-    }
-    this.stage.forward(count);
+    args.coefficient = this.layer.coefficient.data;
+    args.bias = this.layer.bias.data;
+    args.sums = this.sums.data;
+    args.output = this.output.data;
+    this.context.backend.subsampling(args);
   }
 
   backward(count: number, needInputGradient: boolean): void {
-    this.stage.backward(count);
-    const { multiplier, outChannels } = this.layer;
-    const { channels, inner } = this;
-    const sums = this.sums.data;
-    const gradient = this.gradOutput.data;
-    const gradSums = this.gradSums.data;
-    const coefficient = this.layer.coefficient.data;
-    const gradCoefficient = gradientOf(this.layer.coefficient);
-    gradCoefficient.fill(0);
-    if (needInputGradient) gradSums.fill(0, 0, count * channels * inner);
-    for (let n = 0; n < count; n++) {
-      for (let m = 0; m < outChannels; m++) {
-        const scale = coefficient[m];
-        const from = (n * outChannels + m) * inner;
-        const to = (n * channels + Math.floor(m / multiplier)) * inner;
-        let total = 0;
-        for (let i = 0; i < inner; i++) {
-          total += gradient[from + i] * sums[to + i];
-          if (needInputGradient) gradSums[to + i] += scale * gradient[from + i];
-        }
-        gradCoefficient[m] += total;
-      }
-    }
-    if (needInputGradient) this.spreadSums(count);
+    const args = this.backwardArgs;
+    const { layer } = this;
+    args.batch = count;
+    args.sums = this.sums.data;
+    args.output = this.output.data;
+    args.coefficient = layer.coefficient.data;
+    args.gradOutput = this.gradOutput.data;
+    args.gradCoefficient = gradientOf(layer.coefficient);
+    args.gradBias = gradientOf(layer.bias);
+    args.gradInput = needInputGradient ? this.context.gradInput.data : null;
+    this.context.backend.subsamplingBackward(args);
   }
 
   hessian(count: number, needInputCurvature: boolean, _loss: unknown, sink: HessianSink): void {
@@ -160,7 +172,7 @@ export class SubsamplingStep implements PlanStep {
 
   /** gradInput = the sum pooling's backward of gradSums. */
   private spreadSums(count: number): void {
-    const args = this.backwardArgs;
+    const args = this.spreadArgs;
     args.planes = count * this.channels;
     args.gradOutput = this.gradSums.data;
     args.gradInput = this.context.gradInput.data;

@@ -265,6 +265,53 @@ export interface BiasActivationBackwardArgs {
   gradBias: Float32Array;
 }
 
+/** Sizes of the paper's trainable sub-sampling (LeNet-5's S2 and S4). */
+export interface SubsamplingGeometry {
+  batch: number;
+  /** Input maps. */
+  channels: number;
+  /** Output maps per input map: output map m reads input map floor(m / multiplier). */
+  multiplier: number;
+  inHeight: number;
+  inWidth: number;
+  /** Side of the square windows, which are also the stride (no overlap, no padding). */
+  window: number;
+  outHeight: number;
+  outWidth: number;
+  activation: Activation;
+}
+
+/**
+ * Sub-sampling forward in one pass: sums[n, c] = the window sums of input[n, c];
+ * output[n, m] = activation(coefficient[m] * sums[n, floor(m / multiplier)] + bias[m]).
+ * input [batch, channels, inHeight, inWidth]; sums [batch, channels, outHeight, outWidth] (kept
+ * for the backward pass); output [batch, channels * multiplier, outHeight, outWidth].
+ */
+export interface SubsamplingArgs extends SubsamplingGeometry {
+  input: Float32Array;
+  coefficient: Float32Array;
+  bias: Float32Array;
+  sums: Float32Array;
+  output: Float32Array;
+}
+
+/**
+ * Backward of `subsampling` from its `sums` and `output`. Overwrites gradOutput with
+ * g = gradOutput * activation'(output) (the gradient before the activation); sets
+ * gradCoefficient[m] = sum over samples and positions of g * sums, gradBias[m] = sum of g, and,
+ * unless null, gradInput [batch, channels, inHeight, inWidth]: over each window, the sum over
+ * the maps m reading it of coefficient[m] * g (zero outside every window).
+ */
+export interface SubsamplingBackwardArgs extends SubsamplingGeometry {
+  sums: Float32Array;
+  output: Float32Array;
+  coefficient: Float32Array;
+  gradOutput: Float32Array;
+  gradCoefficient: Float32Array;
+  gradBias: Float32Array;
+  gradInput: Float32Array | null;
+}
+
 /**
  * Reduction of input viewed as [outer, axis, inner] along the middle axis into output
  * [outer, inner]. `max` propagates NaN. axis >= 1.
@@ -381,6 +428,10 @@ export interface BackendKernels {
   biasActivation(args: BiasActivationArgs): void;
   /** Backward of the fused bias + activation, including the bias gradient. */
   biasActivationBackward(args: BiasActivationBackwardArgs): void;
+  /** The paper's trainable sub-sampling: window sums, coefficient, bias, activation. */
+  subsampling(args: SubsamplingArgs): void;
+  /** Backward of `subsampling`: coefficient, bias and (optionally) input gradients. */
+  subsamplingBackward(args: SubsamplingBackwardArgs): void;
   /** Sum or max along one axis. */
   reduce(args: ReduceArgs): void;
   /** Index of the maximum along one axis. */

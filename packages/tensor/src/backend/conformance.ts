@@ -15,6 +15,7 @@ import {
   findBackend,
   type PoolMode,
   type Storage,
+  type SubsamplingGeometry,
   type UnaryOp,
   windowOutputSize,
 } from './backend.js';
@@ -35,6 +36,8 @@ export const conformanceTolerances: Record<KernelName, { rtol: number; atol: num
   unaryBackward: { rtol: 1e-5, atol: 1e-6 },
   binary: { rtol: 1e-5, atol: 1e-6 },
   subtractProduct: { rtol: 0, atol: 0 }, // one rounded product and one rounded difference
+  subsampling: { rtol: 1e-5, atol: 1e-6 },
+  subsamplingBackward: { rtol: 1e-4, atol: 1e-4 }, // float32 sums over batch * positions
   biasActivation: { rtol: 1e-5, atol: 1e-6 },
   biasActivationBackward: { rtol: 1e-4, atol: 1e-4 },
   reduce: { rtol: 1e-5, atol: 1e-4 },
@@ -804,6 +807,130 @@ function subtractProductCases(g: Generator): KernelCase[] {
   }));
 }
 
+const subsamplingShapes: (Omit<SubsamplingGeometry, 'outHeight' | 'outWidth'> & {
+  inputGradient: boolean;
+})[] = [
+  // LeNet-5's S2 and S4; an uneven size (rows and columns left over), windows of 3, two maps
+  // per input map, every activation, and no input gradient.
+  {
+    batch: 2,
+    channels: 6,
+    multiplier: 1,
+    inHeight: 28,
+    inWidth: 28,
+    window: 2,
+    activation: 'scaledTanh',
+    inputGradient: true,
+  },
+  {
+    batch: 3,
+    channels: 16,
+    multiplier: 1,
+    inHeight: 10,
+    inWidth: 10,
+    window: 2,
+    activation: 'scaledTanh',
+    inputGradient: true,
+  },
+  {
+    batch: 1,
+    channels: 2,
+    multiplier: 2,
+    inHeight: 9,
+    inWidth: 11,
+    window: 2,
+    activation: 'tanh',
+    inputGradient: true,
+  },
+  {
+    batch: 2,
+    channels: 3,
+    multiplier: 1,
+    inHeight: 7,
+    inWidth: 8,
+    window: 3,
+    activation: 'sigmoid',
+    inputGradient: true,
+  },
+  {
+    batch: 1,
+    channels: 4,
+    multiplier: 3,
+    inHeight: 4,
+    inWidth: 4,
+    window: 1,
+    activation: 'relu',
+    inputGradient: false,
+  },
+  {
+    batch: 2,
+    channels: 1,
+    multiplier: 1,
+    inHeight: 16,
+    inWidth: 16,
+    window: 2,
+    activation: 'identity',
+    inputGradient: true,
+  },
+];
+
+function subsamplingCases(g: Generator, backward: boolean): KernelCase[] {
+  return subsamplingShapes.map(({ inputGradient, ...shape }): KernelCase => {
+    const geometry: SubsamplingGeometry = {
+      ...shape,
+      outHeight: windowOutputSize(shape.inHeight, shape.window, shape.window),
+      outWidth: windowOutputSize(shape.inWidth, shape.window, shape.window),
+    };
+    const label = `${JSON.stringify(shape)}${backward && !inputGradient ? ' without input gradient' : ''}`;
+    const maps = shape.channels * shape.multiplier;
+    const inner = geometry.outHeight * geometry.outWidth;
+    const inputLength = shape.batch * shape.channels * shape.inHeight * shape.inWidth;
+    const input = floats(g, inputLength);
+    const coefficient = floats(g, maps, -1.5, 1.5);
+    const bias = floats(g, maps);
+    const sums = new Float32Array(shape.batch * shape.channels * inner);
+    const output = new Float32Array(shape.batch * maps * inner);
+    if (!backward) {
+      return {
+        label,
+        inputs: { input, coefficient, bias },
+        outputs: { sums: floats(g, sums.length), output: floats(g, output.length) },
+        call: (backend, x) =>
+          backend.subsampling({
+            ...geometry,
+            input: x.input as Float32Array,
+            coefficient: x.coefficient as Float32Array,
+            bias: x.bias as Float32Array,
+            sums: x.sums as Float32Array,
+            output: x.output as Float32Array,
+          }),
+      };
+    }
+    findBackend('reference')!.subsampling({ ...geometry, input, coefficient, bias, sums, output });
+    return {
+      label,
+      inputs: { sums, output, coefficient },
+      outputs: {
+        gradOutput: floats(g, output.length),
+        gradCoefficient: floats(g, maps),
+        gradBias: floats(g, maps),
+        gradInput: floats(g, inputLength),
+      },
+      call: (backend, x) =>
+        backend.subsamplingBackward({
+          ...geometry,
+          sums: x.sums as Float32Array,
+          output: x.output as Float32Array,
+          coefficient: x.coefficient as Float32Array,
+          gradOutput: x.gradOutput as Float32Array,
+          gradCoefficient: x.gradCoefficient as Float32Array,
+          gradBias: x.gradBias as Float32Array,
+          gradInput: inputGradient ? (x.gradInput as Float32Array) : null,
+        }),
+    };
+  });
+}
+
 /** Every kernel's cases, generated from one seed so every backend sees the same inputs. */
 function allCases(): Record<KernelName, KernelCase[]> {
   const g = new Generator(20240601);
@@ -828,6 +955,8 @@ function allCases(): Record<KernelName, KernelCase[]> {
     copy: copyCases(g),
     // Cases added later draw after the others, so earlier kernels keep their inputs.
     subtractProduct: subtractProductCases(g),
+    subsampling: subsamplingCases(g, false),
+    subsamplingBackward: subsamplingCases(g, true),
   };
 }
 

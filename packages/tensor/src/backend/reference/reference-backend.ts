@@ -14,6 +14,7 @@ import { gemm } from './gemm.js';
 import { copy, gather, scatterAdd } from './indexing.js';
 import { pool2dBackward, pool2dForward } from './pool2d.js';
 import { argmax, logSoftmax, logSoftmaxBackward, reduce } from './reduce.js';
+import { subsampling, subsamplingBackward } from './subsampling.js';
 
 /** JavaScript-heap storage: the view never moves. */
 function allocate(length: number): Storage {
@@ -35,6 +36,8 @@ export const referenceKernels: BackendKernels = {
   subtractProduct,
   biasActivation,
   biasActivationBackward,
+  subsampling,
+  subsamplingBackward,
   reduce,
   argmax,
   logSoftmax,

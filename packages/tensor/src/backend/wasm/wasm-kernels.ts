@@ -208,6 +208,86 @@ export function createWasmKernels(
       });
     },
 
+    subsampling(args) {
+      const activation = codeOf('subsampling', activationCodes, args.activation);
+      const outChannels = args.channels * args.multiplier;
+      const inner = args.outHeight * args.outWidth;
+      const arrays: ArrayArgument[] = [
+        {
+          array: args.input,
+          offset: 0,
+          length: args.batch * args.channels * args.inHeight * args.inWidth,
+        },
+        { array: args.coefficient, offset: 0, length: outChannels },
+        { array: args.bias, offset: 0, length: outChannels },
+        { array: args.sums, offset: 0, length: args.batch * args.channels * inner, written: true },
+        { array: args.output, offset: 0, length: args.batch * outChannels * inner, written: true },
+      ];
+      runtime.call(arrays, 0, ([input, coefficient, bias, sums, output]) => {
+        wasm.subsampling(
+          activation,
+          args.batch,
+          args.channels,
+          args.multiplier,
+          args.inHeight,
+          args.inWidth,
+          args.window,
+          args.outHeight,
+          args.outWidth,
+          input,
+          coefficient,
+          bias,
+          sums,
+          output,
+        );
+      });
+    },
+
+    subsamplingBackward(args) {
+      const activation = codeOf('subsamplingBackward', activationCodes, args.activation);
+      const outChannels = args.channels * args.multiplier;
+      const inner = args.outHeight * args.outWidth;
+      const arrays: ArrayArgument[] = [
+        { array: args.sums, offset: 0, length: args.batch * args.channels * inner },
+        { array: args.output, offset: 0, length: args.batch * outChannels * inner },
+        { array: args.coefficient, offset: 0, length: outChannels },
+        {
+          array: args.gradOutput,
+          offset: 0,
+          length: args.batch * outChannels * inner,
+          written: true,
+        },
+        { array: args.gradCoefficient, offset: 0, length: outChannels, written: true },
+        { array: args.gradBias, offset: 0, length: outChannels, written: true },
+      ];
+      if (args.gradInput) {
+        const length = args.batch * args.channels * args.inHeight * args.inWidth;
+        arrays.push({ array: args.gradInput, offset: 0, length, written: true });
+      }
+      runtime.call(arrays, 0, (pointers) => {
+        const [sums, output, coefficient, gradOutput, gradCoefficient, gradBias, gradInput] =
+          pointers;
+        wasm.subsamplingBackward(
+          activation,
+          args.batch,
+          args.channels,
+          args.multiplier,
+          args.inHeight,
+          args.inWidth,
+          args.window,
+          args.outHeight,
+          args.outWidth,
+          sums,
+          output,
+          coefficient,
+          gradOutput,
+          gradCoefficient,
+          gradBias,
+          gradInput ?? 0,
+        );
+      });
+    },
+
     unary(args) {
       const op = codeOf('unary', unaryCodes, args.op);
       const arrays: ArrayArgument[] = [

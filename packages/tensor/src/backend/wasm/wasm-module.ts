@@ -71,6 +71,19 @@ export interface WasmExports {
     kernelWidth: number, strideHeight: number, strideWidth: number, outHeight: number,
     outWidth: number, gradOutput: number, gradInput: number, argmax: number,
   ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  subsampling(
+    activation: number, batch: number, channels: number, multiplier: number, inHeight: number,
+    inWidth: number, window: number, outHeight: number, outWidth: number,
+    input: number, coefficient: number, bias: number, sums: number, output: number,
+  ): void;
+  // biome-ignore format: one line per group of arguments reads better
+  subsamplingBackward(
+    activation: number, batch: number, channels: number, multiplier: number, inHeight: number,
+    inWidth: number, window: number, outHeight: number, outWidth: number,
+    sums: number, output: number, coefficient: number, gradOutput: number,
+    gradCoefficient: number, gradBias: number, gradInput: number,
+  ): void;
   unary(op: number, n: number, input: number, output: number): void;
   // biome-ignore format: one line per group of arguments reads better
   unaryBackward(
