@@ -30,6 +30,7 @@ import {
   type Tensor,
   tensor,
 } from '@lenet/tensor';
+import { writeLabelLossCurvature, writeMseCurvature } from './loss-curvature.js';
 
 export type Reduction = 'mean' | 'sum';
 
@@ -201,7 +202,8 @@ export function computeLoss(
 
 /**
  * Per pattern (not divided by the batch size): d2E/d(input)^2 (Gauss-Newton, never negative;
- * the exact diagonal for these losses) and dE/d(input), both laid out like `output`.
+ * the exact diagonal for these losses) and dE/d(input), both laid out like `output`. The rule
+ * itself is in loss-curvature.ts, shared with the execution plan.
  */
 export function lossCurvature(
   spec: LossSpec,
@@ -211,49 +213,30 @@ export function lossCurvature(
   const name = specName(spec);
   const curvature = new Float32Array(output.size);
   const gradient = new Float32Array(output.size);
-  const values = output.data;
   if (name === 'mse') {
     const target = (labels as Tensor).data;
-    if (target.length !== values.length) {
+    if (target.length !== output.size) {
       throw new RangeError(
-        `lossCurvature(mse): target has ${target.length} values, output ${values.length}`,
+        `lossCurvature(mse): target has ${target.length} values, output ${output.size}`,
       );
     }
-    for (let i = 0; i < values.length; i++) {
-      curvature[i] = 2;
-      gradient[i] = 2 * (values[i] - target[i]);
-    }
+    writeMseCurvature(output.data, target, curvature, gradient);
     return { curvature, gradient };
   }
   const int32Labels = labels as Tensor<'int32'>;
   checkLabels(`lossCurvature(${name})`, output, int32Labels);
   const [batch, classes] = output.shape;
-  const label = int32Labels.data;
   const j = typeof spec === 'object' && spec.j !== undefined ? spec.j : DEFAULT_RBF_MAP_J;
-  for (let n = 0; n < batch; n++) {
-    const row = n * classes;
-    const target = row + label[n];
-    if (name === 'nll') {
-      gradient[target] = -1; // linear in its input: zero curvature
-      continue;
-    }
-    if (name === 'rbf-mse') {
-      gradient[target] = 1; // linear in the penalties: the RBF layer supplies the curvature
-      continue;
-    }
-    // cross-entropy: p = softmax(z); rbf-map: q = e^-y / (e^-j + sum e^-y), over "logits" -y.
-    const sign = name === 'cross-entropy' ? 1 : -1;
-    let maximum = name === 'rbf-map' ? -j : Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < classes; i++) maximum = Math.max(maximum, sign * values[row + i]);
-    let total = name === 'rbf-map' ? Math.exp(-j - maximum) : 0;
-    for (let i = 0; i < classes; i++) total += Math.exp(sign * values[row + i] - maximum);
-    for (let i = 0; i < classes; i++) {
-      const p = Math.exp(sign * values[row + i] - maximum) / total;
-      curvature[row + i] = p * (1 - p);
-      // d/dz_i of -log p_label = p_i - [i = label]; for y = -z the sign flips.
-      gradient[row + i] = sign * (p - (row + i === target ? 1 : 0));
-    }
-  }
+  writeLabelLossCurvature(
+    { name, j },
+    output.data,
+    int32Labels.data,
+    0,
+    batch,
+    classes,
+    curvature,
+    gradient,
+  );
   return { curvature, gradient };
 }
 

@@ -53,46 +53,69 @@ export class RBFOutput extends Module {
     return sub(add(inputNorms, centerNorms), mul(products, 2));
   }
 
-  /**
-   * dy_i/dx_j = 2 (x_j - w_ij) and d2y_i/dx_j^2 = 2. The Gauss-Newton term is
-   * sum_i 4 (x_j - w_ij)^2 d2E/dy_i^2; the unit's own constant curvature 2 * sum_i dE/dy_i is
-   * kept (clamped at 0) because for the paper's eq. 8 criterion it is the whole curvature
-   * (d2E/dx_j^2 = 2, section 3.3 of the spec).
-   */
+  /** The curvature rule of `writeRbfOutputCurvature`, on a fresh array. */
   override diagHessianBackward(context: DiagHessianContext): Float32Array {
     const { input, outputCurvature, outputGradient, accumulate } = context;
-    const batch = input.shape[0];
-    const { classes, features } = this;
-    const x = input.data;
-    const w = this.centers.data;
-    const inputCurvature = new Float32Array(batch * features);
-    const centerCurvature = this.trainable ? new Float32Array(classes * features) : null;
-    for (let n = 0; n < batch; n++) {
-      let gradientSum = 0;
-      if (outputGradient) {
-        for (let i = 0; i < classes; i++) gradientSum += outputGradient[n * classes + i];
-      }
-      const own = Math.max(0, 2 * gradientSum);
-      for (let j = 0; j < features; j++) {
-        const xj = x[n * features + j];
-        let total = own;
-        for (let i = 0; i < classes; i++) {
-          const difference = xj - w[i * features + j];
-          const term = 4 * difference * difference * outputCurvature[n * classes + i];
-          total += term;
-          if (centerCurvature) {
-            const gradient = outputGradient ? outputGradient[n * classes + i] : 0;
-            centerCurvature[i * features + j] += term + Math.max(0, 2 * gradient);
-          }
-        }
-        inputCurvature[n * features + j] = total;
-      }
-    }
+    const inputCurvature = new Float32Array(input.shape[0] * this.features);
+    const centerCurvature = this.trainable ? new Float32Array(this.classes * this.features) : null;
+    writeRbfOutputCurvature(
+      this,
+      input.data,
+      input.shape[0],
+      outputCurvature,
+      outputGradient,
+      inputCurvature,
+      centerCurvature,
+    );
     if (centerCurvature) accumulate(this.centers, centerCurvature);
     return inputCurvature;
   }
 
   protected override describe(): string {
     return `${this.features} -> ${this.classes}${this.trainable ? ', trainable' : ', fixed centres'}`;
+  }
+}
+
+/**
+ * The RBF layer's Gauss-Newton rule for rows [0, count) of `input` [count, features], shared by
+ * the layer and its plan step (allocates nothing). dy_i/dx_j = 2 (x_j - w_ij) and
+ * d2y_i/dx_j^2 = 2: the Gauss-Newton term is sum_i 4 (x_j - w_ij)^2 d2E/dy_i^2, and the unit's
+ * own constant curvature 2 * sum_i dE/dy_i is kept (clamped at 0) because for the paper's eq. 8
+ * criterion it is the whole curvature (d2E/dx_j^2 = 2, section 3.3 of the spec). Writes
+ * `inputCurvature` [count, features] and, when given, `centerCurvature` [classes, features]
+ * (summed over the rows).
+ */
+export function writeRbfOutputCurvature(
+  layer: RBFOutput,
+  input: Float32Array,
+  count: number,
+  outputCurvature: Float32Array,
+  outputGradient: Float32Array | null,
+  inputCurvature: Float32Array | null,
+  centerCurvature: Float32Array | null,
+): void {
+  const { classes, features } = layer;
+  const w = layer.centers.data;
+  centerCurvature?.fill(0);
+  for (let n = 0; n < count; n++) {
+    let gradientSum = 0;
+    if (outputGradient) {
+      for (let i = 0; i < classes; i++) gradientSum += outputGradient[n * classes + i];
+    }
+    const own = Math.max(0, 2 * gradientSum);
+    for (let j = 0; j < features; j++) {
+      const xj = input[n * features + j];
+      let total = own;
+      for (let i = 0; i < classes; i++) {
+        const difference = xj - w[i * features + j];
+        const term = 4 * difference * difference * outputCurvature[n * classes + i];
+        total += term;
+        if (centerCurvature) {
+          const gradient = outputGradient ? outputGradient[n * classes + i] : 0;
+          centerCurvature[i * features + j] += term + Math.max(0, 2 * gradient);
+        }
+      }
+      if (inputCurvature) inputCurvature[n * features + j] = total;
+    }
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The losses a plan computes itself, on the output rows of a batch: value and gradient for
  * training (the mean over the batch, as `computeLoss`), and the per-pattern curvature and
- * gradient that start the Gauss-Newton pass (as `lossCurvature`). Ten classes per row: loops.
+ * gradient that start the Gauss-Newton pass (the rule of loss-curvature.ts). Ten classes per
+ * row: loops.
  */
+import { checkLabel } from '../loss-curvature.js';
 import { DEFAULT_RBF_MAP_J, type LossName, type LossSpec } from '../losses.js';
 
 /** Losses of integer labels that a plan supports (`mse` takes float targets: tape only). */
@@ -25,12 +27,6 @@ export function resolvePlanLoss(spec: LossSpec): PlanLoss | string {
   return { name, j };
 }
 
-function checkLabel(label: number, classes: number, index: number): void {
-  if (!(label >= 0 && label < classes && Number.isInteger(label))) {
-    throw new RangeError(`plan loss: label ${label} of sample ${index} is outside [0, ${classes})`);
-  }
-}
-
 /**
  * Writes dLoss/d(output) / `count` (the gradient of the batch mean) into `gradient` and returns
  * the sum of the per-sample losses over rows [0, count) of `output` [count, classes].
@@ -49,7 +45,7 @@ export function lossForward(
   for (let n = 0; n < count; n++) {
     const row = n * classes;
     const label = labels[labelOffset + n];
-    checkLabel(label, classes, labelOffset + n);
+    checkLabel('plan loss', label, classes, labelOffset + n);
     for (let i = 0; i < classes; i++) gradient[row + i] = 0;
     switch (loss.name) {
       case 'nll':
@@ -95,45 +91,6 @@ export function lossForward(
 
 /**
  * Per pattern (not divided by `count`): d2E/d(output)^2 into `curvature` and dE/d(output)
- * into `gradient`, exactly as `lossCurvature` in losses.ts.
+ * into `gradient`, by the same rule as `lossCurvature` in losses.ts.
  */
-export function lossCurvature(
-  loss: PlanLoss,
-  output: Float32Array,
-  labels: Int32Array,
-  labelOffset: number,
-  count: number,
-  classes: number,
-  curvature: Float32Array,
-  gradient: Float32Array,
-): void {
-  const name = loss.name;
-  for (let n = 0; n < count; n++) {
-    const row = n * classes;
-    const label = labels[labelOffset + n];
-    checkLabel(label, classes, labelOffset + n);
-    for (let i = 0; i < classes; i++) {
-      curvature[row + i] = 0;
-      gradient[row + i] = 0;
-    }
-    if (name === 'nll') {
-      gradient[row + label] = -1; // linear in its input: zero curvature
-      continue;
-    }
-    if (name === 'rbf-mse') {
-      gradient[row + label] = 1; // linear in the penalties: the RBF layer supplies the curvature
-      continue;
-    }
-    // cross-entropy: p = softmax(z); rbf-map: q = e^-y / (e^-j + sum e^-y), over "logits" -y.
-    const sign = name === 'cross-entropy' ? 1 : -1;
-    let maximum = name === 'rbf-map' ? -loss.j : Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < classes; i++) maximum = Math.max(maximum, sign * output[row + i]);
-    let total = name === 'rbf-map' ? Math.exp(-loss.j - maximum) : 0;
-    for (let i = 0; i < classes; i++) total += Math.exp(sign * output[row + i] - maximum);
-    for (let i = 0; i < classes; i++) {
-      const p = Math.exp(sign * output[row + i] - maximum) / total;
-      curvature[row + i] = p * (1 - p);
-      gradient[row + i] = sign * (p - (i === label ? 1 : 0));
-    }
-  }
-}
+export { writeLabelLossCurvature as lossCurvature } from '../loss-curvature.js';

@@ -3,7 +3,7 @@
  * classes of 84 features is under a thousand multiply-adds per sample, done here in a loop.
  */
 import type { Storage } from '@lenet/tensor';
-import type { RBFOutput } from '../layers/rbf-output.js';
+import { type RBFOutput, writeRbfOutputCurvature } from '../layers/rbf-output.js';
 import { gradientOf, type HessianSink, type PlanStep, type StepContext } from './plan-step.js';
 
 export class RBFOutputStep implements PlanStep {
@@ -71,43 +71,22 @@ export class RBFOutputStep implements PlanStep {
     }
   }
 
-  /**
-   * The layer's own rule (rbf-output.ts): Gauss-Newton sum_i 4 (x_j - w_ij)^2 d2E/dy_i^2 plus
-   * its constant curvature 2 * sum_i dE/dy_i, clamped at 0 (the whole curvature for eq. 8).
-   */
+  /** The layer's own rule (`writeRbfOutputCurvature` in rbf-output.ts). */
   hessian(
     count: number,
     needInputCurvature: boolean,
     lossGradient: Float32Array | null,
     sink: HessianSink,
   ): void {
-    const { classes, features } = this.layer;
-    const x = this.context.input.data;
-    const w = this.layer.centers.data;
-    const curvature = this.gradOutput.data;
-    const inputCurvature = needInputCurvature ? this.context.gradInput.data : null;
-    const centerCurvature = this.centerCurvature;
-    centerCurvature?.fill(0);
-    for (let n = 0; n < count; n++) {
-      let gradientSum = 0;
-      if (lossGradient)
-        for (let i = 0; i < classes; i++) gradientSum += lossGradient[n * classes + i];
-      const own = Math.max(0, 2 * gradientSum);
-      for (let j = 0; j < features; j++) {
-        const xj = x[n * features + j];
-        let total = own;
-        for (let i = 0; i < classes; i++) {
-          const difference = xj - w[i * features + j];
-          const term = 4 * difference * difference * curvature[n * classes + i];
-          total += term;
-          if (centerCurvature) {
-            const gradient = lossGradient ? lossGradient[n * classes + i] : 0;
-            centerCurvature[i * features + j] += term + Math.max(0, 2 * gradient);
-          }
-        }
-        if (inputCurvature) inputCurvature[n * features + j] = total;
-      }
-    }
-    if (centerCurvature) sink.add(this.layer.centers, centerCurvature);
+    writeRbfOutputCurvature(
+      this.layer,
+      this.context.input.data,
+      count,
+      this.gradOutput.data,
+      lossGradient,
+      needInputCurvature ? this.context.gradInput.data : null,
+      this.centerCurvature,
+    );
+    if (this.centerCurvature) sink.add(this.layer.centers, this.centerCurvature);
   }
 }
