@@ -1,4 +1,4 @@
-import type { AugmentName, ModelName } from './names.js';
+import type { AugmentName, ModelName, OptimizerName, ScheduleName } from './names.js';
 
 /** One row of the paper's comparison table (LeCun et al. 1998, Fig. 9) that we reproduce. */
 export interface PaperRow {
@@ -12,7 +12,32 @@ export interface PaperRow {
   /** Our target in percent. */
   readonly target: number;
   readonly note?: string;
+  /** Where the row departs from the model's recipe (`RECIPES`); the README says why. */
+  readonly training?: RowTraining;
 }
+
+/** Training settings a row sets instead of its model's recipe. */
+export interface RowTraining {
+  readonly optimizer: OptimizerName;
+  readonly schedule: ScheduleName;
+  readonly lr: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+}
+
+/**
+ * LeNet-5 in mini-batches: Adam on batches of 32 with a cosine schedule. On-line SDLM at the
+ * rates it tolerates here underfits distorted digits (training error still 3-7% after 20
+ * passes, test error 2.0-2.3%), so the distortion rows use this, and the `lenet5-adam` row
+ * shows it without distortions next to the paper's recipe.
+ */
+const LENET5_MINIBATCH: RowTraining = {
+  optimizer: 'adam',
+  schedule: 'cosine',
+  lr: 0.001,
+  batchSize: 32,
+  epochs: 20,
+};
 
 export const PAPER_ROWS: readonly PaperRow[] = [
   {
@@ -80,12 +105,22 @@ export const PAPER_ROWS: readonly PaperRow[] = [
     target: 0.95,
   },
   {
+    id: 'lenet5-adam',
+    label: 'LeNet-5, Adam mini-batches',
+    model: 'lenet5',
+    augment: 'none',
+    paperError: 0.95,
+    target: 0.95,
+    training: LENET5_MINIBATCH,
+  },
+  {
     id: 'lenet5-affine',
     label: 'LeNet-5 [dist]',
     model: 'lenet5',
     augment: 'affine',
     paperError: 0.8,
     target: 0.8,
+    training: LENET5_MINIBATCH,
   },
   {
     id: 'lenet5-elastic',
@@ -95,6 +130,7 @@ export const PAPER_ROWS: readonly PaperRow[] = [
     paperError: null,
     target: 0.7,
     note: 'not in the paper; Simard et al. 2003: 0.4%',
+    training: LENET5_MINIBATCH,
   },
 ];
 

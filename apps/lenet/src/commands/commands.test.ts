@@ -234,11 +234,18 @@ describe('lenet reproduce --quick', () => {
     );
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
-    expect(result.out).toContain("| model          | paper's test error |");
+    expect(result.out).toMatch(/^\| model +\| training +\| paper's test error \|/m);
+    // LeNet-1 keeps its recipe (on-line SDLM); the distortion row trains LeNet-5 with Adam.
     expect(result.out).toMatch(
-      /^\| LeNet-1 +\| +1\.7% \| +[\d.]+% \(quick\) \| +500 \| +1 \| +\d+s \|$/m,
+      /^\| LeNet-1 +\| sdlm, batch 1 +\| +1\.7% \| +[\d.]+% \(quick\) \| +500 \| +1 \| +\d+s \|$/m,
     );
-    expect(result.out).toMatch(/^\| LeNet-5 \[dist\] +\| +0\.8% \| +[\d.]+% \(quick\) \|/m);
+    expect(result.out).toMatch(
+      /^\| LeNet-5 \[dist\] +\| adam, batch 32 \| +0\.8% \| +[\d.]+% \(quick\) \|/m,
+    );
+    const settings = JSON.parse(
+      await readFile(join(out, 'lenet5-affine', 'settings.json'), 'utf8'),
+    );
+    expect(settings).toMatchObject({ optimizer: 'adam', schedule: 'cosine', batchSize: 32 });
     expect(await readFile(join(out, 'table.md'), 'utf8')).toContain('| LeNet-1 ');
     expect(await readFile(join(out, 'lenet1', 'metrics.jsonl'), 'utf8')).toContain('"epoch":1');
   });

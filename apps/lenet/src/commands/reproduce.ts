@@ -40,6 +40,7 @@ export async function runReproduce(options: ReproduceCommandOptions, io: CliIo):
       model: row.model,
       augment: row.augment,
       seed: options.seed,
+      ...row.training,
       ...(options.quick ? QUICK : {}),
     });
     io.stdout.write(
@@ -89,9 +90,10 @@ export async function runReproduce(options: ReproduceCommandOptions, io: CliIo):
 
 export function reproduceTable(results: readonly ReproducedRow[], quick: boolean): string {
   return markdownTable(
-    ['model', "paper's test error", 'ours', 'training images', 'epochs', 'wall time'],
+    ['model', 'training', "paper's test error", 'ours', 'training images', 'epochs', 'wall time'],
     results.map(({ row, settings, testError, epochs, seconds }) => [
       row.label,
+      `${settings.optimizer}, batch ${settings.batchSize}`,
       row.paperError === null ? `- (${row.note ?? 'not in the paper'})` : `${row.paperError}%`,
       `${testError.toFixed(2)}%${quick ? ' (quick)' : ''}`,
       String(settings.trainSize),
