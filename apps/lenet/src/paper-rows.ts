@@ -26,12 +26,12 @@ export interface RowTraining {
 }
 
 /**
- * LeNet-5 in mini-batches: Adam on batches of 32 with a cosine schedule. On-line SDLM at the
- * rates it tolerates here underfits distorted digits (training error still 3-7% after 20
- * passes, test error 2.0-2.3%), so the distortion rows use this, and the `lenet5-adam` row
- * shows it without distortions next to the paper's recipe.
+ * Adam on batches of 32 with a cosine schedule from 0.001, 20 passes. On-line SDLM at the rates
+ * it tolerates here underfits distorted digits (training error still 3-7% after 20 passes,
+ * test error 2.0-2.3% for LeNet-5) and leaves LeNet-4 at 1.13%, so those rows train this way;
+ * the `lenet5-adam` row shows LeNet-5 without distortions next to the paper's recipe.
  */
-const LENET5_MINIBATCH: RowTraining = {
+const ADAM_MINIBATCH: RowTraining = {
   optimizer: 'adam',
   schedule: 'cosine',
   lr: 0.001,
@@ -95,6 +95,7 @@ export const PAPER_ROWS: readonly PaperRow[] = [
     augment: 'none',
     paperError: 1.1,
     target: 1.1,
+    training: ADAM_MINIBATCH,
   },
   {
     id: 'lenet5',
@@ -111,7 +112,7 @@ export const PAPER_ROWS: readonly PaperRow[] = [
     augment: 'none',
     paperError: 0.95,
     target: 0.95,
-    training: LENET5_MINIBATCH,
+    training: ADAM_MINIBATCH,
   },
   {
     id: 'lenet5-affine',
@@ -120,7 +121,7 @@ export const PAPER_ROWS: readonly PaperRow[] = [
     augment: 'affine',
     paperError: 0.8,
     target: 0.8,
-    training: LENET5_MINIBATCH,
+    training: ADAM_MINIBATCH,
   },
   {
     id: 'lenet5-elastic',
@@ -130,7 +131,7 @@ export const PAPER_ROWS: readonly PaperRow[] = [
     paperError: null,
     target: 0.7,
     note: 'not in the paper; Simard et al. 2003: 0.4%',
-    training: LENET5_MINIBATCH,
+    training: ADAM_MINIBATCH,
   },
 ];
 
