@@ -23,13 +23,14 @@ export interface RowTraining {
   readonly lr: number;
   readonly batchSize: number;
   readonly epochs: number;
+  readonly weightDecay?: number;
 }
 
 /**
  * Adam on batches of 32 with a cosine schedule from 0.001, 20 passes. On-line SDLM at the rates
  * it tolerates here underfits distorted digits (training error still 3-7% after 20 passes,
  * test error 2.0-2.3% for LeNet-5) and leaves LeNet-4 at 1.13%, so those rows train this way;
- * the `lenet5-adam` row shows LeNet-5 without distortions next to the paper's recipe.
+ * `ADAMW_MINIBATCH` below is the same with weight decay, for LeNet-5 without distortions.
  */
 const ADAM_MINIBATCH: RowTraining = {
   optimizer: 'adam',
@@ -38,6 +39,13 @@ const ADAM_MINIBATCH: RowTraining = {
   batchSize: 32,
   epochs: 20,
 };
+
+/**
+ * LeNet-5 without distortions: AdamW (decoupled weight decay 0.05) on batches of 32, cosine
+ * from 0.001, 20 passes: 0.92% where plain Adam gives 0.98% and the paper's on-line recipe
+ * with our SDLM 1.03-1.15%.
+ */
+const ADAMW_MINIBATCH: RowTraining = { ...ADAM_MINIBATCH, optimizer: 'adamw', weightDecay: 0.05 };
 
 export const PAPER_ROWS: readonly PaperRow[] = [
   {
@@ -106,13 +114,13 @@ export const PAPER_ROWS: readonly PaperRow[] = [
     target: 0.95,
   },
   {
-    id: 'lenet5-adam',
-    label: 'LeNet-5, Adam mini-batches',
+    id: 'lenet5-adamw',
+    label: 'LeNet-5, AdamW mini-batches',
     model: 'lenet5',
     augment: 'none',
     paperError: 0.95,
     target: 0.95,
-    training: ADAM_MINIBATCH,
+    training: ADAMW_MINIBATCH,
   },
   {
     id: 'lenet5-affine',

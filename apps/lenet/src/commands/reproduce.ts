@@ -93,7 +93,7 @@ export function reproduceTable(results: readonly ReproducedRow[], quick: boolean
     ['model', 'training', "paper's test error", 'ours', 'training images', 'epochs', 'wall time'],
     results.map(({ row, settings, testError, epochs, seconds }) => [
       row.label,
-      `${settings.optimizer}, batch ${settings.batchSize}`,
+      `${settings.optimizer}${settings.weightDecay > 0 ? ` (decay ${settings.weightDecay})` : ''}, batch ${settings.batchSize}`,
       row.paperError === null ? `- (${row.note ?? 'not in the paper'})` : `${row.paperError}%`,
       `${testError.toFixed(2)}%${quick ? ' (quick)' : ''}`,
       String(settings.trainSize),
