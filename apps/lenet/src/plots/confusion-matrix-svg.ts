@@ -63,7 +63,7 @@ export function confusionMatrixSvg(
       }
     }
   }
-  return svgDocument(width, height, body);
+  return svgDocument(width, height, title, body);
 }
 
 /** White to deep red. */

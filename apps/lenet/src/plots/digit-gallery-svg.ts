@@ -37,7 +37,7 @@ export function digitGallerySvg(items: GalleryItem[], title: string, columns = 1
       }),
     );
   });
-  return svgDocument(width, height, body);
+  return svgDocument(width, height, title, body);
 }
 
 function pngBase64(item: GalleryItem): string {

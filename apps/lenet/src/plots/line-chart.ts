@@ -115,7 +115,7 @@ export function lineChart(options: LineChartOptions): string {
       text(legendX + 24, legendY, series.name, { size: 11 }),
     );
   });
-  return svgDocument(width, height, body);
+  return svgDocument(width, height, options.title, body);
 }
 
 function line(x1: number, y1: number, x2: number, y2: number, color: string): string {

@@ -46,6 +46,8 @@ describe('lineChart', () => {
     expect(svg.match(/<path /g)).toHaveLength(2);
     expect(svg.match(/<circle /g)).toHaveLength(6);
     expect(svg).toContain('Error &amp; loss');
+    // The title doubles as the picture's text alternative.
+    expect(svg.split('\n')[1]).toBe('<title>Error &amp; loss</title>');
     expect(svg).toContain('stroke-dasharray');
     expect(svg).toContain('>single</text>');
   });

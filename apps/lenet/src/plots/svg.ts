@@ -24,9 +24,11 @@ export function text(x: number, y: number, content: string, options: TextOptions
   return `<text x="${fmt(x)}" y="${fmt(y)}" font-size="${options.size ?? 12}" text-anchor="${options.anchor ?? 'start'}" font-weight="${options.weight ?? 'normal'}" fill="${options.fill ?? '#222'}"${transform}>${escapeXml(content)}</text>`;
 }
 
-export function svgDocument(width: number, height: number, body: string[]): string {
+/** A whole picture; `title` is its text alternative for screen readers. */
+export function svgDocument(width: number, height: number, title: string, body: string[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     ...body,
     '</svg>',
