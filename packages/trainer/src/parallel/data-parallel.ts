@@ -13,6 +13,7 @@ import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../b
 import { predictionRuleFor, resolveLoss } from '../loss.js';
 import type { PredictionRule } from '../metrics.js';
 import type { TrainableModel } from '../model.js';
+import { GradientSum } from './gradient-sum.js';
 import { PlannedSlices } from './planned-slices.js';
 import {
   allocateShared,
@@ -25,6 +26,8 @@ import {
   type SliceCommand,
   type SliceResult,
   sharedViews,
+  spinMilliseconds,
+  spinWhileEqual,
   type WorkerReply,
 } from './protocol.js';
 import { SliceRunner } from './slice-runner.js';
@@ -81,6 +84,9 @@ export class DataParallel {
   private readonly stagedImages: Float32Array;
   private readonly stagedLabels: Int32Array;
   private readonly canBlock: boolean;
+  private readonly gradientSum = new GradientSum();
+  /** Each replica's share of the batch (n_r / n), for `combineGradients`. */
+  private readonly scales: Float64Array;
   private pending: ((reply: WorkerReply, worker: number) => void) | null = null;
   private failure: Error | null = null;
   private closed = false;
@@ -104,6 +110,7 @@ export class DataParallel {
     this.stagedImages = this.views?.images ?? new Float32Array(this.capacity * this.sampleSize);
     this.stagedLabels = this.views?.labels ?? new Int32Array(this.capacity);
     this.canBlock = atomicsWaitAllowed();
+    this.scales = new Float64Array(options.threads);
   }
 
   /** Starts `threads - 1` workers and waits until each has built its replica. */
@@ -339,30 +346,18 @@ export class DataParallel {
 
   /** grad = sum over replicas r = 0, 1, ... (in that order) of (n_r / n) g_r. */
   private combineGradients(count: number, parts: number, workerGradients: Float32Array): void {
-    const parameterCount = this.runner.parameterCount;
-    const weights = new Float64Array(parts);
+    const scales = this.scales;
     for (let replica = 0; replica < parts; replica++) {
       const [start, end] = sliceOf(count, parts, replica);
-      weights[replica] = (end - start) / count;
+      scales[replica] = (end - start) / count;
     }
-    let offset = 0;
-    for (const parameter of this.runner.parameters) {
-      const gradient = parameter.grad!.data;
-      const size = gradient.length;
-      for (let i = 0; i < size; i++) {
-        let sum = Math.fround(weights[0] * gradient[i]);
-        for (let replica = 1; replica < parts; replica++) {
-          sum = Math.fround(
-            sum +
-              Math.fround(
-                weights[replica] * workerGradients[(replica - 1) * parameterCount + offset + i],
-              ),
-          );
-        }
-        gradient[i] = sum;
-      }
-      offset += size;
-    }
+    this.gradientSum.combine(
+      this.runner.parameters,
+      scales,
+      parts,
+      workerGradients,
+      this.runner.parameterCount,
+    );
   }
 
   private result(loss: number, count: number): ParallelBatchResult {
@@ -389,6 +384,7 @@ export class DataParallel {
         const value = Atomics.load(control, index);
         if (value === generation) break;
         if (!this.canBlock) return this.waitSharedAsync(generation, replica);
+        if (spinWhileEqual(control, index, value, spinMilliseconds)) continue;
         Atomics.wait(control, index, value, 1000);
         if (Date.now() - started > workerTimeoutMilliseconds) {
           throw new Error(`data-parallel: worker ${replica} did not answer for 10 minutes`);

@@ -13,6 +13,8 @@ import {
   type SharedViews,
   type SliceCommand,
   sharedViews,
+  spinMilliseconds,
+  spinWhileEqual,
   type WorkerReply,
 } from './protocol.js';
 import { SliceRunner } from './slice-runner.js';
@@ -84,7 +86,9 @@ function serveShared(runner: SliceRunner, setup: ReplicaSetup, views: SharedView
   // (reading the word here could already see the first command and miss it).
   let seen = 0;
   for (;;) {
-    Atomics.wait(control, Control.generation, seen);
+    if (!spinWhileEqual(control, Control.generation, seen, spinMilliseconds)) {
+      Atomics.wait(control, Control.generation, seen);
+    }
     const generation = Atomics.load(control, Control.generation);
     if (generation === seen) continue;
     seen = generation;

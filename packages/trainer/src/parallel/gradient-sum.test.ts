@@ -1,0 +1,59 @@
+import { backendNames, Generator, getBackend, setBackend } from '@lenet/tensor';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GradientSum } from './gradient-sum.js';
+
+/** Two parameters (5 and 3 weights) whose `.grad` holds replica 0's gradients. */
+function replicaGradients(parts: number, seed: number) {
+  const generator = new Generator(seed);
+  const sizes = [5, 3];
+  const rows = Array.from({ length: parts }, () => {
+    const row = new Float32Array(8);
+    generator.fillUniform(row, -2, 2);
+    return row;
+  });
+  const parameters = sizes.map((size, index) => ({
+    data: new Float32Array(size),
+    grad: { data: rows[0].slice(index * 5, index * 5 + size) },
+  }));
+  const workerGradients = new Float32Array(8 * (parts - 1));
+  for (let replica = 1; replica < parts; replica++)
+    workerGradients.set(rows[replica], (replica - 1) * 8);
+  return { parameters, rows, workerGradients };
+}
+
+describe('GradientSum', () => {
+  const initial = getBackend().name;
+  afterEach(() => {
+    setBackend(initial);
+  });
+
+  it.each(backendNames())(
+    'on %s: sets .grad to the scaled sum of the replicas, the same bits twice',
+    (backend) => {
+      setBackend(backend);
+      const scales = Float64Array.of(0.25, 0.375, 0.375);
+      const sum = new GradientSum();
+      const results = [1, 2].map(() => {
+        const { parameters, rows, workerGradients } = replicaGradients(3, 7);
+        sum.combine(parameters, scales, 3, workerGradients, 8);
+        const expected = rows[0].map((_, i) =>
+          rows.reduce((total, row, r) => total + scales[r] * row[i], 0),
+        );
+        const combined = Float32Array.from([
+          ...parameters[0].grad.data,
+          ...parameters[1].grad.data,
+        ]);
+        expect(combined).toBeAllclose(expected, { rtol: 1e-6, atol: 1e-7 });
+        return combined;
+      });
+      expect(results[1]).toEqual(results[0]);
+    },
+  );
+
+  it('with two halves gives exactly (g0 + g1) / 2', () => {
+    const { parameters, rows, workerGradients } = replicaGradients(2, 3);
+    new GradientSum().combine(parameters, Float64Array.of(0.5, 0.5), 2, workerGradients, 8);
+    const expected = rows[0].map((value, i) => Math.fround(value + rows[1][i]) / 2);
+    expect([...parameters[0].grad.data, ...parameters[1].grad.data]).toEqual([...expected]);
+  });
+});
