@@ -1,4 +1,5 @@
 import { type Backend, type GemmArgs, getBackend, type Storage } from '@lenet/tensor';
+import { axpyArgs } from './axpy-args.js';
 import {
   checkFraction,
   checkNonNegative,
@@ -142,30 +143,4 @@ export class SGD extends Optimizer {
   protected slots(): Record<string, Float32Array[]> {
     return this.momentum > 0 ? { velocity: this.velocity.map((storage) => storage.data) } : {};
   }
-}
-
-function axpyArgs(): GemmArgs {
-  const empty = new Float32Array(0);
-  return {
-    batch: 1,
-    m: 1,
-    n: 0,
-    k: 1,
-    transA: false,
-    transB: false,
-    alpha: 1,
-    beta: 1,
-    a: empty,
-    aOffset: 0,
-    lda: 1,
-    aBatchStride: 0,
-    b: empty,
-    bOffset: 0,
-    ldb: 0,
-    bBatchStride: 0,
-    c: empty,
-    cOffset: 0,
-    ldc: 0,
-    cBatchStride: 0,
-  };
 }

@@ -4,6 +4,7 @@
 // of 60,000 weights runs in WebAssembly instead of a JavaScript loop over shared memory
 // (about 35 us instead of 300 us per batch for LeNet-5, an eighth of a 16-sample slice).
 import { type Backend, type GemmArgs, getBackend, type Storage } from '@lenet/tensor';
+import { axpyArgs } from '../axpy-args.js';
 import type { Parameter } from '../optimizer.js';
 
 export class GradientSum {
@@ -56,28 +57,3 @@ export class GradientSum {
 }
 
 const empty = new Float32Array(0);
-
-function axpyArgs(): GemmArgs {
-  return {
-    batch: 1,
-    m: 1,
-    n: 0,
-    k: 1,
-    transA: false,
-    transB: false,
-    alpha: 1,
-    beta: 1,
-    a: empty,
-    aOffset: 0,
-    lda: 1,
-    aBatchStride: 0,
-    b: empty,
-    bOffset: 0,
-    ldb: 0,
-    bBatchStride: 0,
-    c: empty,
-    cOffset: 0,
-    ldc: 0,
-    cBatchStride: 0,
-  };
-}
