@@ -324,6 +324,16 @@ function binaryRow(op: i32, n: i32, a: usize, aStep: i32, b: usize, bStep: i32, 
   return i;
 }
 
+/** output[i] = value for i < n. */
+export function fill(n: i32, value: f32, output: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const splat = f32x4.splat(value);
+    for (; i + 4 <= n; i += 4) v128.store(at(output, i), splat);
+  }
+  for (; i < n; i++) store<f32>(at(output, i), value);
+}
+
 /**
  * output[i] -= a[i] * b[i] (an optimizer's update: weights -= rates * gradients, one pass).
  * The product is rounded before the subtraction, never fused, so every variant agrees with

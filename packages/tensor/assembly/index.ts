@@ -18,6 +18,7 @@ export {
   biasActivation,
   biasActivationBackward,
   binary,
+  fill,
   subtractProduct,
   unary,
   unaryBackward,

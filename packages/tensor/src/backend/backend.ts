@@ -234,6 +234,13 @@ export interface SubtractProductArgs {
   output: Float32Array;
 }
 
+/** output[i] = value for i < length (zeroing before an accumulation, constants, ones). */
+export interface FillArgs {
+  length: number;
+  value: number;
+  output: Float32Array;
+}
+
 /**
  * Fused per-channel bias and activation over data laid out [outer, channels, inner]
  * (NCHW conv outputs: outer = batch, inner = height * width; dense layers: inner = 1):
@@ -424,6 +431,8 @@ export interface BackendKernels {
   binary(args: BinaryArgs): void;
   /** In-place output -= a * b over contiguous vectors (an optimizer's update). */
   subtractProduct(args: SubtractProductArgs): void;
+  /** Sets every element of a block to one value. */
+  fill(args: FillArgs): void;
   /** Fused per-channel bias + activation. */
   biasActivation(args: BiasActivationArgs): void;
   /** Backward of the fused bias + activation, including the bias gradient. */

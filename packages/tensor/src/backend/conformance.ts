@@ -35,6 +35,7 @@ export const conformanceTolerances: Record<KernelName, { rtol: number; atol: num
   unary: { rtol: 1e-5, atol: 1e-6 },
   unaryBackward: { rtol: 1e-5, atol: 1e-6 },
   binary: { rtol: 1e-5, atol: 1e-6 },
+  fill: { rtol: 0, atol: 0 },
   subtractProduct: { rtol: 0, atol: 0 }, // one rounded product and one rounded difference
   subsampling: { rtol: 1e-5, atol: 1e-6 },
   subsamplingBackward: { rtol: 1e-4, atol: 1e-4 }, // float32 sums over batch * positions
@@ -807,6 +808,17 @@ function subtractProductCases(g: Generator): KernelCase[] {
   }));
 }
 
+function fillCases(g: Generator): KernelCase[] {
+  // Lengths around the SIMD width, a stale output to overwrite, and a value that rounds.
+  return [1, 3, 4, 9, 1000].map((length, index) => ({
+    label: `length ${length}`,
+    inputs: {},
+    outputs: { output: floats(g, length + 2) },
+    call: (backend: Backend, x: Buffers) =>
+      backend.fill({ length, value: index === 2 ? 0.1 : -index, output: x.output as Float32Array }),
+  }));
+}
+
 const subsamplingShapes: (Omit<SubsamplingGeometry, 'outHeight' | 'outWidth'> & {
   inputGradient: boolean;
 })[] = [
@@ -957,6 +969,7 @@ function allCases(): Record<KernelName, KernelCase[]> {
     subtractProduct: subtractProductCases(g),
     subsampling: subsamplingCases(g, false),
     subsamplingBackward: subsamplingCases(g, true),
+    fill: fillCases(g),
   };
 }
 

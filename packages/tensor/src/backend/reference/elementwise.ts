@@ -7,6 +7,7 @@ import type {
   BiasActivationBackwardArgs,
   BinaryArgs,
   BinaryOp,
+  FillArgs,
   SubtractProductArgs,
   UnaryArgs,
   UnaryBackwardArgs,
@@ -278,6 +279,11 @@ function binaryRow(
     default:
       throw new TypeError(`binary: unknown op ${op satisfies never}`);
   }
+}
+
+/** output[i] = value (rounded to float32) for i < length. */
+export function fill(args: FillArgs): void {
+  args.output.fill(args.value, 0, args.length);
 }
 
 /** output[i] -= a[i] * b[i], the product rounded to float32 first (as `mul` then `sub`). */

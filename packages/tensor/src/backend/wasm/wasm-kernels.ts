@@ -343,6 +343,13 @@ export function createWasmKernels(
       runtime.call(arrays, 0, ([a, b, output]) => wasm.subtractProduct(length, a, b, output));
     },
 
+    fill(args) {
+      const { length, value } = args;
+      if (length === 0) return;
+      const arrays: ArrayArgument[] = [{ array: args.output, offset: 0, length, written: true }];
+      runtime.call(arrays, 0, ([output]) => wasm.fill(length, value, output));
+    },
+
     biasActivation(args) {
       const activation = codeOf('biasActivation', activationCodes, args.activation);
       const length = args.outer * args.channels * args.inner;
