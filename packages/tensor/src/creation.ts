@@ -1,5 +1,6 @@
 // Creation functions: from JavaScript data, constants, ranges, random draws (always from an
 // explicit seeded Generator) and image bytes.
+import { getBackend } from './backend/backend.js';
 import { DTypeError, ShapeError } from './errors.js';
 import type { Generator } from './generator.js';
 import { checkShape, shapeSize } from './shape-utils.js';
@@ -150,8 +151,17 @@ export function full<D extends DType = 'float32'>(
     throw new DTypeError('full', `non-integer value ${value}`, 'an integer for dtype int32');
   }
   const out = Tensor.empty(checkShape('full', shape), dtype);
-  out.data.fill(value);
+  fillWith(out, value);
   return finish(out, options);
+}
+
+/** Float32 values are set by the backend's fill kernel (a call a traced program replays). */
+function fillWith(out: Tensor<DType>, value: number): void {
+  if (out.dtype === 'float32') {
+    getBackend().fill({ length: out.size, value, output: out.data as Float32Array });
+  } else {
+    out.data.fill(value);
+  }
 }
 
 /** A tensor of zeros with the shape (and dtype) of `like`. */
@@ -162,7 +172,7 @@ export function zerosLike<D extends DType>(like: Tensor<D>): Tensor<D> {
 /** A tensor of ones with the shape (and dtype) of `like`. */
 export function onesLike<D extends DType>(like: Tensor<D>): Tensor<D> {
   const out = Tensor.empty(like.shape, like.dtype);
-  out.data.fill(1);
+  fillWith(out, 1);
   return out;
 }
 

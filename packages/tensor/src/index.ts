@@ -1,6 +1,8 @@
 export {
   assertFinite,
   type BackwardOptions,
+  backwardCurvature,
+  enableGrad,
   isGradEnabled,
   noGrad,
   setFiniteChecks,
@@ -38,6 +40,7 @@ export {
 export { AxisError, DTypeError, NonFiniteError, ShapeError } from './errors.js';
 export { Generator, type GeneratorState } from './generator.js';
 export { type ConnectionTable, type Conv2dOptions, conv2d } from './ops/conv.js';
+export { squaredDistance } from './ops/distance.js';
 export {
   abs,
   add,
@@ -63,7 +66,16 @@ export { gather, oneHot } from './ops/indexing.js';
 export { linear } from './ops/linear.js';
 export { matmul } from './ops/matmul.js';
 export { avgPool2d, maxPool2d, sumPool2d } from './ops/pool.js';
-export { argmax, logSoftmax, max, mean, softmax, sum, sumTo } from './ops/reduce.js';
+export {
+  argmax,
+  logSoftmax,
+  logSumExp,
+  max,
+  mean,
+  softmax,
+  sum,
+  sumTo,
+} from './ops/reduce.js';
 export {
   clone,
   concat,
@@ -82,4 +94,12 @@ export {
   unsqueeze,
   view,
 } from './ops/shape.js';
-export { type DataOf, type DType, type GradNode, type NestedArray, Tensor } from './tensor.js';
+export { type SubsamplingOptions, subsampling } from './ops/subsampling.js';
+export {
+  type CurvatureRule,
+  type DataOf,
+  type DType,
+  type GradNode,
+  type NestedArray,
+  Tensor,
+} from './tensor.js';

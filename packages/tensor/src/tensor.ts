@@ -1,7 +1,7 @@
 // The Tensor class: a shape, a dtype and a backend-owned storage, plus the autograd fields.
 // Ops live in src/ops/ (one file per family, forward and backward together); the methods here
 // are thin forwards to them so that `x.matmul(w).add(b).tanh()` reads left to right.
-import { type BackwardOptions, backward } from './autograd.js';
+import { type BackwardOptions, backward, backwardCurvature } from './autograd.js';
 import { getBackend, type Storage } from './backend/backend.js';
 import { DTypeError } from './errors.js';
 import { formatTensor } from './format.js';
@@ -35,6 +35,19 @@ export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor<DType>[];
   backward(gradOutput: Tensor): readonly (Tensor | null)[];
+  /** The op's curvature rule (see `backwardCurvature`), or null when it has none. */
+  readonly curvature: CurvatureRule | null;
+}
+
+/**
+ * An op's rule for the Gauss-Newton curvature pass (src/autograd.ts): maps the diagonal
+ * curvature h of the output (and, when `usesGradient`, its gradient g, for the op's own
+ * second-derivative term) to one diagonal curvature per input (null for inputs that do not
+ * require grad). Build one with `gaussNewton` or `withOwnTerm`.
+ */
+export interface CurvatureRule {
+  readonly usesGradient: boolean;
+  apply(curvatureOutput: Tensor, gradOutput: Tensor | null): readonly (Tensor | null)[];
 }
 
 export class Tensor<D extends DType = 'float32'> {
@@ -49,6 +62,11 @@ export class Tensor<D extends DType = 'float32'> {
    * (`t.grad = null`, or an optimizer's zeroGrad()).
    */
   grad: Tensor | null = null;
+  /**
+   * The diagonal Gauss-Newton curvature d2E/dx^2 accumulated by `backwardCurvature()` on
+   * leaves that require grad (SDLM's h_kk). Accumulates like `.grad` until reset (`= null`).
+   */
+  curvature: Tensor | null = null;
   /** @internal The op that produced this tensor (null for leaves and under noGrad). */
   gradNode: GradNode | null = null;
   /** @internal Whether a non-leaf keeps its gradient (see `retainGrad`). */
@@ -158,6 +176,14 @@ export class Tensor<D extends DType = 'float32'> {
    */
   backward(gradient?: Tensor, options?: BackwardOptions): void {
     backward(this, gradient, options);
+  }
+
+  /**
+   * The curvature pass (LeCun et al. 1998 eqs. 22-27) from this one-element loss: adds each
+   * leaf's diagonal Gauss-Newton d2E/dx^2 into its `.curvature` (see src/autograd.ts).
+   */
+  backwardCurvature(options?: BackwardOptions): void {
+    backwardCurvature(this, options);
   }
 
   /** Same storage, no history (see `detach`). */

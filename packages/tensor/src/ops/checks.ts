@@ -1,14 +1,11 @@
 // Argument checks shared by the ops.
 import { DTypeError } from '../errors.js';
+import { filled } from '../kernel-calls.js';
 import { type DType, Tensor } from '../tensor.js';
 
 /** A number becomes a scalar float32 tensor; tensors must be float32. */
 export function floatOperand(op: string, value: Tensor<DType> | number): Tensor {
-  if (typeof value === 'number') {
-    const scalar = Tensor.empty([]);
-    scalar.data[0] = value;
-    return scalar;
-  }
+  if (typeof value === 'number') return filled([], value);
   return checkFloat(op, value);
 }
 

@@ -1,9 +1,11 @@
-// 2-D convolution (NCHW) with stride, zero padding, bias and an optional connection table.
-import { recordOp } from '../autograd.js';
+// 2-D convolution (NCHW) with stride, zero padding, bias and an optional connection table:
+// forward, gradient and curvature rule (src/autograd.ts).
+import { gaussNewton, recordOp } from '../autograd.js';
 import { getBackend, windowOutputSize } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, pair } from './checks.js';
+import { square } from './elementwise.js';
 
 /**
  * Which input channels each output channel sees: a Uint8Array [outChannels * inChannels]
@@ -121,30 +123,55 @@ export function conv2d(
     output: out.data,
   });
   const inputs = bias ? [input, weight, bias] : [input, weight];
-  return recordOp(out, 'conv2d', inputs, (g) => {
+  // The backward kernels with the given operands: gradients (x, w) or curvatures (x^2, w^2).
+  const backwardWith = (g: Tensor, x: () => Tensor, w: () => Tensor) => {
     let gradInput: Tensor | null = null;
     let gradWeight: Tensor | null = null;
     let gradBias: Tensor | null = null;
     if (input.requiresGrad) {
+      const weightOperand = w();
       gradInput = Tensor.empty(input.shape);
       getBackend().conv2dBackwardInput({
         ...geometry,
         gradOutput: g.data,
-        weight: weight.data,
+        weight: weightOperand.data,
         gradInput: gradInput.data,
       });
     }
     if (weight.requiresGrad || bias?.requiresGrad) {
+      const inputOperand = x();
       gradWeight = Tensor.empty(weight.shape);
       gradBias = bias ? Tensor.empty(bias.shape) : null;
       getBackend().conv2dBackwardWeight({
         ...geometry,
-        input: input.data,
+        input: inputOperand.data,
         gradOutput: g.data,
         gradWeight: gradWeight.data,
         gradBias: gradBias ? gradBias.data : null,
       });
     }
-    return [gradInput, gradWeight, gradBias];
-  });
+    return [
+      gradInput,
+      weight.requiresGrad ? gradWeight : null,
+      bias?.requiresGrad ? gradBias : null,
+    ];
+  };
+  return recordOp(
+    out,
+    'conv2d',
+    inputs,
+    (g) =>
+      backwardWith(
+        g,
+        () => input,
+        () => weight,
+      ),
+    gaussNewton((h) =>
+      backwardWith(
+        h,
+        () => square(input),
+        () => square(weight),
+      ),
+    ),
+  );
 }

@@ -1,6 +1,7 @@
-// Element-wise ops with NumPy broadcasting, and their gradients. Gradients of broadcast
-// operands are summed back to the operand's shape (`sumTo`).
-import { recordOp } from '../autograd.js';
+// Element-wise ops with NumPy broadcasting: forward, gradient and curvature rule (see
+// src/autograd.ts) side by side. Gradients and curvatures of broadcast operands are summed
+// back to the operand's shape (`sumTo`): a broadcast operand is a shared connection.
+import { gaussNewton, recordOp, withOwnTerm } from '../autograd.js';
 import { type Activation, type BinaryOp, getBackend, type UnaryOp } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, normalizeAxis } from '../shape-utils.js';
@@ -24,63 +25,141 @@ function binaryForward(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor
   return output;
 }
 
-/** a + b (broadcast). */
+/**
+ * The curvature of an operand from the per-element squared Jacobian `squaredDerivative` and,
+ * when given, the per-element own term d2y/dx^2 * g: summed to the operand's shape (shared
+ * connections add up), the own term clamped at 0 after the sum.
+ */
+function operandCurvature(
+  operand: Tensor,
+  h: Tensor,
+  squaredDerivative: Tensor | null,
+  ownTerm: Tensor | null = null,
+): Tensor | null {
+  if (!operand.requiresGrad) return null;
+  const gaussNewtonTerm = sumTo(squaredDerivative ? mul(h, squaredDerivative) : h, operand.shape);
+  return ownTerm ? add(gaussNewtonTerm, relu(sumTo(ownTerm, operand.shape))) : gaussNewtonTerm;
+}
+
+/** a + b (broadcast). Linear: h passes to both operands. */
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
   const x = floatOperand('add', a);
   const y = floatOperand('add', b);
   const out = binaryForward('add', x, y, 'add');
-  return recordOp(out, 'add', [x, y], (g) => [
-    x.requiresGrad ? sumTo(g, x.shape) : null,
-    y.requiresGrad ? sumTo(g, y.shape) : null,
-  ]);
+  return recordOp(
+    out,
+    'add',
+    [x, y],
+    (g) => [x.requiresGrad ? sumTo(g, x.shape) : null, y.requiresGrad ? sumTo(g, y.shape) : null],
+    gaussNewton((h) => [operandCurvature(x, h, null), operandCurvature(y, h, null)]),
+  );
 }
 
-/** a - b (broadcast). */
+/** a - b (broadcast). Linear: h passes to both operands ((-1)^2 = 1). */
 export function sub(a: Tensor | number, b: Tensor | number): Tensor {
   const x = floatOperand('sub', a);
   const y = floatOperand('sub', b);
   const out = binaryForward('sub', x, y, 'sub');
-  return recordOp(out, 'sub', [x, y], (g) => [
-    x.requiresGrad ? sumTo(g, x.shape) : null,
-    y.requiresGrad ? sumTo(neg(g), y.shape) : null,
-  ]);
+  return recordOp(
+    out,
+    'sub',
+    [x, y],
+    (g) => [
+      x.requiresGrad ? sumTo(g, x.shape) : null,
+      y.requiresGrad ? sumTo(neg(g), y.shape) : null,
+    ],
+    gaussNewton((h) => [operandCurvature(x, h, null), operandCurvature(y, h, null)]),
+  );
 }
 
-/** a * b (broadcast). */
+/**
+ * a * b (broadcast). Curvature by the product rule on the diagonal: h_a = b^2 h (d2y/da^2 = 0;
+ * mul(x, x) therefore misses the 2g of x^2: use `square`).
+ */
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
   const x = floatOperand('mul', a);
   const y = floatOperand('mul', b);
   const out = binaryForward('mul', x, y, 'mul');
-  return recordOp(out, 'mul', [x, y], (g) => [
-    x.requiresGrad ? sumTo(mul(g, y), x.shape) : null,
-    y.requiresGrad ? sumTo(mul(g, x), y.shape) : null,
-  ]);
+  return recordOp(
+    out,
+    'mul',
+    [x, y],
+    (g) => [
+      x.requiresGrad ? sumTo(mul(g, y), x.shape) : null,
+      y.requiresGrad ? sumTo(mul(g, x), y.shape) : null,
+    ],
+    gaussNewton((h) => [
+      operandCurvature(x, h, x.requiresGrad ? square(y) : null),
+      operandCurvature(y, h, y.requiresGrad ? square(x) : null),
+    ]),
+  );
 }
 
-/** a / b (broadcast). */
+/** a / b (broadcast). The divisor has an own term: d2(a/b)/db^2 = 2a / b^3 = 2 out / b^2. */
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
   const x = floatOperand('div', a);
   const y = floatOperand('div', b);
   const out = binaryForward('div', x, y, 'div');
-  return recordOp(out, 'div', [x, y], (g) => [
-    x.requiresGrad ? sumTo(div(g, y), x.shape) : null,
-    // d(x/y)/dy = -x / y^2 = -out / y
-    y.requiresGrad ? sumTo(neg(div(mul(g, out), y)), y.shape) : null,
-  ]);
+  const curvature = (h: Tensor, g: Tensor | null) => [
+    operandCurvature(x, h, x.requiresGrad ? square(reciprocal(y)) : null),
+    y.requiresGrad && g
+      ? operandCurvature(y, h, square(div(out, y)), div(mul(mul(g, out), 2), square(y)))
+      : null,
+  ];
+  return recordOp(
+    out,
+    'div',
+    [x, y],
+    (g) => [
+      x.requiresGrad ? sumTo(div(g, y), x.shape) : null,
+      // d(x/y)/dy = -x / y^2 = -out / y
+      y.requiresGrad ? sumTo(neg(div(mul(g, out), y)), y.shape) : null,
+    ],
+    y.requiresGrad ? withOwnTerm(curvature) : gaussNewton((h) => curvature(h, null)),
+  );
+}
+
+function reciprocal(x: Tensor): Tensor {
+  return div(1, x);
 }
 
 /**
  * a ** b (broadcast). The gradient with respect to the exponent is g * a^b * log(a), defined
- * for a > 0 (NaN for negative bases, as in PyTorch).
+ * for a > 0 (NaN for negative bases, as in PyTorch). Both operands have own terms:
+ * d2/da^2 = b (b - 1) a^(b-2), d2/db^2 = a^b log(a)^2.
  */
 export function pow(a: Tensor | number, b: Tensor | number): Tensor {
   const x = floatOperand('pow', a);
   const y = floatOperand('pow', b);
   const out = binaryForward('pow', x, y, 'pow');
-  return recordOp(out, 'pow', [x, y], (g) => [
-    x.requiresGrad ? sumTo(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
-    y.requiresGrad ? sumTo(mul(g, mul(out, log(x))), y.shape) : null,
-  ]);
+  return recordOp(
+    out,
+    'pow',
+    [x, y],
+    (g) => [
+      x.requiresGrad ? sumTo(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
+      y.requiresGrad ? sumTo(mul(g, mul(out, log(x))), y.shape) : null,
+    ],
+    withOwnTerm((h, g) => {
+      let baseCurvature: Tensor | null = null;
+      if (x.requiresGrad) {
+        const derivative = mul(y, pow(x, sub(y, 1)));
+        const second = mul(mul(y, sub(y, 1)), pow(x, sub(y, 2)));
+        baseCurvature = operandCurvature(x, h, square(derivative), mul(g, second));
+      }
+      let exponentCurvature: Tensor | null = null;
+      if (y.requiresGrad) {
+        const derivative = mul(out, log(x));
+        exponentCurvature = operandCurvature(
+          y,
+          h,
+          square(derivative),
+          mul(g, mul(derivative, log(x))),
+        );
+      }
+      return [baseCurvature, exponentCurvature];
+    }),
+  );
 }
 
 /** g where `select` > 0, else 0 (relu's derivative applied to `select`); shapes equal. */
@@ -97,18 +176,30 @@ function gradWhere(select: Tensor, g: Tensor): Tensor {
   return gradInput;
 }
 
+/**
+ * Routes `value` (a gradient or a curvature: the Jacobian entries are 0 or 1) to a where
+ * `select` > 0 and to b elsewhere, each summed to its operand's shape.
+ */
+function routeBetween(x: Tensor, y: Tensor, select: Tensor, value: Tensor): (Tensor | null)[] {
+  const toA = gradWhere(expand(select, value.shape), value);
+  return [
+    x.requiresGrad ? sumTo(toA, x.shape) : null,
+    y.requiresGrad ? sumTo(sub(value, toA), y.shape) : null,
+  ];
+}
+
 /** Element-wise maximum (broadcast). Where a == b the gradient goes to b. */
 export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
   const x = floatOperand('maximum', a);
   const y = floatOperand('maximum', b);
   const out = binaryForward('maximum', x, y, 'maximum');
-  return recordOp(out, 'maximum', [x, y], (g) => {
-    const toA = gradWhere(expand(sub(x, y), g.shape), g);
-    return [
-      x.requiresGrad ? sumTo(toA, x.shape) : null,
-      y.requiresGrad ? sumTo(sub(g, toA), y.shape) : null,
-    ];
-  });
+  return recordOp(
+    out,
+    'maximum',
+    [x, y],
+    (g) => routeBetween(x, y, sub(x, y), g),
+    gaussNewton((h) => routeBetween(x, y, sub(x, y), h)),
+  );
 }
 
 /** Element-wise minimum (broadcast). Where a == b the gradient goes to b. */
@@ -116,31 +207,67 @@ export function minimum(a: Tensor | number, b: Tensor | number): Tensor {
   const x = floatOperand('minimum', a);
   const y = floatOperand('minimum', b);
   const out = binaryForward('minimum', x, y, 'minimum');
-  return recordOp(out, 'minimum', [x, y], (g) => {
-    const toA = gradWhere(expand(sub(y, x), g.shape), g);
-    return [
-      x.requiresGrad ? sumTo(toA, x.shape) : null,
-      y.requiresGrad ? sumTo(sub(g, toA), y.shape) : null,
-    ];
-  });
+  return recordOp(
+    out,
+    'minimum',
+    [x, y],
+    (g) => routeBetween(x, y, sub(y, x), g),
+    gaussNewton((h) => routeBetween(x, y, sub(y, x), h)),
+  );
 }
+
+/** gradOutput * op'(x), from the forward input and output. */
+function unaryDerivativeTimes(op: UnaryOp, x: Tensor, out: Tensor, gradOutput: Tensor): Tensor {
+  const gradInput = Tensor.empty(x.shape);
+  getBackend().unaryBackward({
+    op,
+    length: x.size,
+    input: x.data,
+    output: out.data,
+    gradOutput: gradOutput.data,
+    gradInput: gradInput.data,
+  });
+  return gradInput;
+}
+
+/**
+ * The own term d2y/dx^2 * g of the unary functions that have one (null for the linear neg,
+ * the piecewise-linear abs and relu, and the squashing activations, whose own term eq. 27
+ * drops): exp'' = exp, log'' = -1/x^2, sqrt'' = -1/(4 y^3), square'' = 2.
+ */
+function unaryOwnTerm(op: UnaryOp, x: Tensor, out: Tensor, g: Tensor): Tensor | null {
+  switch (op) {
+    case 'exp':
+      return mul(g, out);
+    case 'log':
+      return neg(div(g, square(x)));
+    case 'sqrt':
+      return neg(div(g, mul(pow(out, 3), 4)));
+    case 'square':
+      return mul(g, 2);
+    default:
+      return null;
+  }
+}
+
+const UNARY_WITH_OWN_TERM: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'sqrt', 'square']);
 
 function unaryOp(op: UnaryOp, input: Tensor): Tensor {
   const x = checkFloat(op, input);
   const out = Tensor.empty(x.shape);
   getBackend().unary({ op, length: x.size, input: x.data, output: out.data });
-  return recordOp(out, op, [x], (g) => {
-    const gradInput = Tensor.empty(x.shape);
-    getBackend().unaryBackward({
-      op,
-      length: x.size,
-      input: x.data,
-      output: out.data,
-      gradOutput: g.data,
-      gradInput: gradInput.data,
-    });
-    return [gradInput];
-  });
+  // Gauss-Newton term f'(x)^2 h: the derivative kernel applied twice.
+  const gaussNewtonTerm = (h: Tensor) =>
+    unaryDerivativeTimes(op, x, out, unaryDerivativeTimes(op, x, out, h));
+  return recordOp(
+    out,
+    op,
+    [x],
+    (g) => [unaryDerivativeTimes(op, x, out, g)],
+    UNARY_WITH_OWN_TERM.has(op)
+      ? withOwnTerm((h, g) => [add(gaussNewtonTerm(h), relu(unaryOwnTerm(op, x, out, g)!))])
+      : gaussNewton((h) => [gaussNewtonTerm(h)]),
+  );
 }
 
 export const neg = (x: Tensor): Tensor => unaryOp('neg', x);
@@ -152,14 +279,16 @@ export const abs = (x: Tensor): Tensor => unaryOp('abs', x);
 export const square = (x: Tensor): Tensor => unaryOp('square', x);
 export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x);
 export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x);
-/** max(x, 0); gradient 0 at 0. */
+/** max(x, 0); gradient 0 at 0. Also the clamp max(0, own term) of every curvature rule. */
 export const relu = (x: Tensor): Tensor => unaryOp('relu', x);
 /** The paper's squashing function 1.7159 * tanh(2/3 * x), one fused kernel. */
 export const scaledTanh = (x: Tensor): Tensor => unaryOp('scaledTanh', x);
 
 /**
  * activation(x + bias) with `bias` [channels] added along `axis` (1 by default: NCHW conv
- * outputs and [batch, features] dense outputs), fused into one kernel each way.
+ * outputs and [batch, features] dense outputs), fused into one kernel each way. Curvature:
+ * f'(a)^2 h for the input (eq. 27, the activation's own term dropped) and its per-channel sum
+ * for the bias (x_j = 1).
  */
 export function addBiasActivation(
   input: Tensor,
@@ -190,21 +319,41 @@ export function addBiasActivation(
     bias: b.data,
     output: out.data,
   });
-  return recordOp(out, `addBiasActivation(${activation})`, [x, b], (g) => {
-    const gradInput = Tensor.empty(x.shape);
-    const gradBias = Tensor.empty([channels]);
+  // gradInput = gradOutput * f'(a), gradBias = its per-channel sum (overwritten).
+  const derivativeTimes = (gradOutput: Tensor, gradInput: Tensor, gradBias: Tensor) =>
     getBackend().biasActivationBackward({
       activation,
       outer,
       channels,
       inner,
       output: out.data,
-      gradOutput: g.data,
+      gradOutput: gradOutput.data,
       gradInput: gradInput.data,
       gradBias: gradBias.data,
     });
-    return [gradInput, gradBias];
-  });
+  return recordOp(
+    out,
+    `addBiasActivation(${activation})`,
+    [x, b],
+    (g) => {
+      const gradInput = Tensor.empty(x.shape);
+      const gradBias = Tensor.empty([channels]);
+      derivativeTimes(g, gradInput, gradBias);
+      return [gradInput, gradBias];
+    },
+    gaussNewton((h) => {
+      const inputCurvature = Tensor.empty(x.shape);
+      const biasCurvature = Tensor.empty([channels]);
+      // Twice through f': h f'^2, and on the second pass the bias's per-channel sum of it.
+      if (activation !== 'identity') derivativeTimes(h, inputCurvature, biasCurvature);
+      derivativeTimes(
+        activation === 'identity' ? h : inputCurvature,
+        inputCurvature,
+        biasCurvature,
+      );
+      return [x.requiresGrad ? inputCurvature : null, b.requiresGrad ? biasCurvature : null];
+    }),
+  );
 }
 
 /** Whether a and b have equal shapes and |a - b| <= atol + rtol * |b| everywhere (NaN equals NaN). */

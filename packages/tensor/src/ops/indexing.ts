@@ -1,7 +1,8 @@
 // Gather along an axis with int32 indices, and one-hot encoding of labels.
-import { recordOp } from '../autograd.js';
+import { gaussNewton, recordOp } from '../autograd.js';
 import { getBackend } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
+import { filled } from '../kernel-calls.js';
 import { normalizeAxis } from '../shape-utils.js';
 import { type DType, Tensor } from '../tensor.js';
 import { checkFloat, checkInt } from './checks.js';
@@ -36,19 +37,22 @@ export function gather(input: Tensor, axis: number, indicesTensor: Tensor<DType>
     indices: indices.data,
     output: out.data,
   });
-  return recordOp(out, 'gather', [x], (g) => {
-    const gradInput = Tensor.empty(x.shape);
+  // Jacobian entries 0 or 1: gradient and curvature are both scattered back, adding where an
+  // index repeats, into an explicitly zeroed buffer (scatterAdd accumulates).
+  const scatterBack = (value: Tensor) => {
+    const result = filled(x.shape, 0);
     getBackend().scatterAdd({
       outer,
       axis: length,
       count,
       inner,
-      source: g.data,
+      source: value.data,
       indices: indices.data,
-      output: gradInput.data,
+      output: result.data,
     });
-    return [gradInput];
-  });
+    return [result];
+  };
+  return recordOp(out, 'gather', [x], scatterBack, gaussNewton(scatterBack));
 }
 
 /** Float32 one-hot rows: labels of any shape -> [...labels.shape, classes]. */
@@ -56,14 +60,13 @@ export function oneHot(labelsTensor: Tensor<DType>, classes: number): Tensor {
   const labels = checkInt('oneHot', labelsTensor);
   if (!Number.isInteger(classes) || classes < 1)
     throw new RangeError(`oneHot: classes must be a positive integer, got ${classes}`);
-  const out = Tensor.empty([...labels.shape, classes]);
-  const ones = new Float32Array(labels.size).fill(1);
+  const out = filled([...labels.shape, classes], 0);
   getBackend().scatterAdd({
     outer: labels.size,
     axis: classes,
     count: 1,
     inner: 1,
-    source: ones,
+    source: filled([labels.size], 1).data,
     indices: labels.data,
     output: out.data,
   });

@@ -1,10 +1,11 @@
 // Dense layer product x W^T (+ b) as one GEMM that reads the weight transposed in place, so a
 // layer stored PyTorch-style as [out, in] needs no transposed copy per step, forward or back.
-import { recordOp } from '../autograd.js';
+import { gaussNewton, recordOp } from '../autograd.js';
 import { getBackend } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './checks.js';
+import { square } from './elementwise.js';
 
 function gemmArgs(m: number, n: number, k: number) {
   return {
@@ -25,7 +26,8 @@ function gemmArgs(m: number, n: number, k: number) {
 
 /**
  * input [..., in] times weight [out, in] transposed, plus bias [out] if given:
- * output [..., out] = input @ weight^T + bias (PyTorch's F.linear).
+ * output [..., out] = input @ weight^T + bias (PyTorch's F.linear). Curvature: the gradient
+ * products with squared operands, h_x = h @ W^2, h_W = h^T @ x^2, h_b = sum of h over rows.
  */
 export function linear(
   inputTensor: Tensor,
@@ -77,12 +79,14 @@ export function linear(
     });
   }
   const inputs = bias ? [input, weight, bias] : [input, weight];
-  return recordOp(out, 'linear', inputs, (g) => {
+  // The backward products with the given operands: gradients (x, W) or curvatures (x^2, W^2).
+  const backwardWith = (g: Tensor, x: () => Tensor, w: () => Tensor) => {
     let gradInput: Tensor | null = null;
     let gradWeight: Tensor | null = null;
     let gradBias: Tensor | null = null;
     if (input.requiresGrad) {
       // [rows, in] = g [rows, out] @ W [out, in]
+      const weightOperand = w();
       gradInput = Tensor.empty(input.shape);
       getBackend().gemm({
         ...gemmArgs(rows, inFeatures, outFeatures),
@@ -90,7 +94,7 @@ export function linear(
         transB: false,
         a: g.data,
         lda: outFeatures,
-        b: weight.data,
+        b: weightOperand.data,
         ldb: inFeatures,
         c: gradInput.data,
         ldc: inFeatures,
@@ -98,6 +102,7 @@ export function linear(
     }
     if (weight.requiresGrad) {
       // [out, in] = g^T [out, rows] @ x [rows, in]
+      const inputOperand = x();
       gradWeight = Tensor.empty(weight.shape);
       getBackend().gemm({
         ...gemmArgs(outFeatures, inFeatures, rows),
@@ -105,7 +110,7 @@ export function linear(
         transB: false,
         a: g.data,
         lda: outFeatures,
-        b: input.data,
+        b: inputOperand.data,
         ldb: inFeatures,
         c: gradWeight.data,
         ldc: inFeatures,
@@ -123,5 +128,23 @@ export function linear(
       });
     }
     return [gradInput, gradWeight, gradBias];
-  });
+  };
+  return recordOp(
+    out,
+    'linear',
+    inputs,
+    (g) =>
+      backwardWith(
+        g,
+        () => input,
+        () => weight,
+      ),
+    gaussNewton((h) =>
+      backwardWith(
+        h,
+        () => square(input),
+        () => square(weight),
+      ),
+    ),
+  );
 }

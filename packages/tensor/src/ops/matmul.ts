@@ -1,10 +1,11 @@
 // Matrix products: 2-D and batched (leading axes broadcast), on the backend's GEMM.
-import { recordOp } from '../autograd.js';
+import { gaussNewton, recordOp } from '../autograd.js';
 import { getBackend } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, shapeSize } from '../shape-utils.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './checks.js';
+import { square } from './elementwise.js';
 import { sumTo } from './reduce.js';
 import { reshape } from './shape.js';
 
@@ -90,7 +91,8 @@ function batchedProduct(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
 
 /**
  * Matrix product: [m, k] @ [k, n] -> [m, n], or batched [..., m, k] @ [..., k, n] with the
- * leading axes broadcast (NumPy matmul for rank >= 2).
+ * leading axes broadcast (NumPy matmul for rank >= 2). Curvature: the gradient products with
+ * squared operands, h_a = h @ (b^2)^T, h_b = (a^2)^T @ h.
  */
 export function matmul(left: Tensor, right: Tensor): Tensor {
   const a = checkFloat('matmul', left);
@@ -117,8 +119,17 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
     return reshape(flat, [...a.shape.slice(0, -2), m, b.shape[1]]);
   }
   const out = batchedProduct(a, b, false, false);
-  return recordOp(out, 'matmul', [a, b], (g) => [
-    a.requiresGrad ? sumTo(batchedProduct(g, b, false, true), a.shape) : null,
-    b.requiresGrad ? sumTo(batchedProduct(a, g, true, false), b.shape) : null,
-  ]);
+  return recordOp(
+    out,
+    'matmul',
+    [a, b],
+    (g) => [
+      a.requiresGrad ? sumTo(batchedProduct(g, b, false, true), a.shape) : null,
+      b.requiresGrad ? sumTo(batchedProduct(a, g, true, false), b.shape) : null,
+    ],
+    gaussNewton((h) => [
+      a.requiresGrad ? sumTo(batchedProduct(h, square(b), false, true), a.shape) : null,
+      b.requiresGrad ? sumTo(batchedProduct(square(a), h, true, false), b.shape) : null,
+    ]),
+  );
 }

@@ -1,10 +1,11 @@
 // 2-D pooling over the last two axes: max, average, and the paper's sum (its sub-sampling
 // layers multiply the sum by a trainable coefficient and add a bias, done by the layer).
-import { recordOp } from '../autograd.js';
+import { gaussNewton, recordOp } from '../autograd.js';
 import { getBackend, type PoolMode, windowOutputSize } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, pair } from './checks.js';
+import { mul } from './elementwise.js';
 
 function pool2d(
   mode: PoolMode,
@@ -43,7 +44,7 @@ function pool2d(
   const out = Tensor.empty([...x.shape.slice(0, -2), outHeight, outWidth]);
   const argmax = mode === 'max' ? new Int32Array(out.size) : null;
   getBackend().pool2dForward({ ...geometry, input: x.data, output: out.data, argmax });
-  return recordOp(out, name, [x], (g) => {
+  const backward = (g: Tensor) => {
     const gradInput = Tensor.empty(x.shape);
     getBackend().pool2dBackward({
       ...geometry,
@@ -51,8 +52,18 @@ function pool2d(
       gradInput: gradInput.data,
       argmax,
     });
-    return [gradInput];
-  });
+    return gradInput;
+  };
+  // Curvature: Jacobian entries are 1 (sum, max at its argmax) or 1/area (avg), so h goes back
+  // like the gradient, with avg's entries squared: once by the kernel, once more here.
+  const area = kernelHeight * kernelWidth;
+  return recordOp(
+    out,
+    name,
+    [x],
+    (g) => [backward(g)],
+    gaussNewton((h) => [mode === 'avg' ? mul(backward(h), 1 / area) : backward(h)]),
+  );
 }
 
 /** Maximum over each window (stride defaults to the kernel). Gradient to the first maximum. */

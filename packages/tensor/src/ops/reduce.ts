@@ -1,12 +1,14 @@
 // Reductions along axes (sum, mean, max, argmax), sum-to-shape for broadcast gradients, and
-// the numerically stable log-softmax / softmax. Data is viewed as [outer, axis, inner].
-import { recordOp } from '../autograd.js';
+// the numerically stable log-softmax / softmax / log-sum-exp, each with its gradient and
+// curvature rule (src/autograd.ts). Data is viewed as [outer, axis, inner].
+import { gaussNewton, recordOp, withOwnTerm } from '../autograd.js';
 import { getBackend } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
+import { copied, filled } from '../kernel-calls.js';
 import { normalizeAxis, sameShape } from '../shape-utils.js';
 import { type DType, Tensor } from '../tensor.js';
 import { checkFloat } from './checks.js';
-import { exp, mul } from './elementwise.js';
+import { add, exp, log, mul, neg, relu, square, sub } from './elementwise.js';
 import { expand, permute, reshape } from './shape.js';
 
 /** Sorted, distinct, non-negative axes; all axes when `axis` is undefined. */
@@ -69,13 +71,7 @@ function sumKeepDim(x: Tensor, axes: readonly number[]): Tensor {
     shape = nextShape;
     end = start - 1;
   }
-  return current === x ? copyOf(x) : current;
-}
-
-function copyOf(x: Tensor): Tensor {
-  const out = Tensor.empty(x.shape);
-  out.data.set(x.data);
-  return out;
+  return current === x ? copied(x) : current;
 }
 
 /** Sum over `axis` (a number, a list, or all axes), dropping reduced axes unless keepDim. */
@@ -86,10 +82,12 @@ export function sum(input: Tensor, axis?: number | readonly number[], keepDim = 
   const out = keepDim
     ? kept
     : new Tensor(kept.storage, reducedShape(x.shape, axes, false), 'float32');
-  return recordOp(out, 'sum', [x], (g) => [expand(reshape(g, kept.shape), x.shape)]);
+  // Linear with Jacobian entries 1: gradient and curvature are both broadcast back.
+  const broadcastBack = (value: Tensor) => [expand(reshape(value, kept.shape), x.shape)];
+  return recordOp(out, 'sum', [x], broadcastBack, gaussNewton(broadcastBack));
 }
 
-/** Mean over `axis` (a number, a list, or all axes). */
+/** Mean over `axis` (a number, a list, or all axes): a sum scaled by 1/n, so h scales by 1/n^2. */
 export function mean(input: Tensor, axis?: number | readonly number[], keepDim = false): Tensor {
   const x = checkFloat('mean', input);
   const axes = resolveAxes('mean', axis, x.rank);
@@ -125,21 +123,24 @@ export function max(input: Tensor, axis?: number, keepDim = false): Tensor {
     throw new ShapeError('max', [x.shape], 'a non-empty axis to take the maximum of');
   const out = Tensor.empty(reducedOneAxisShape(x, d, keepDim));
   getBackend().reduce({ op: 'max', outer, axis: length, inner, input: x.data, output: out.data });
-  return recordOp(out, 'max', [x], (g) => {
-    const indices = new Int32Array(outer * inner);
-    const gradInput = Tensor.empty(x.shape);
-    getBackend().argmax({ outer, axis: length, inner, input: x.data, output: indices });
+  // The Jacobian entries are 1 at the first maximum, 0 elsewhere: gradient and curvature alike
+  // go to the maximum, into an explicitly zeroed buffer (scatterAdd accumulates).
+  const toMaximum = (value: Tensor) => {
+    const indices = Tensor.empty([outer * inner], 'int32');
+    const result = filled(x.shape, 0);
+    getBackend().argmax({ outer, axis: length, inner, input: x.data, output: indices.data });
     getBackend().scatterAdd({
       outer,
       axis: length,
       count: 1,
       inner,
-      source: g.data,
-      indices,
-      output: gradInput.data,
+      source: value.data,
+      indices: indices.data,
+      output: result.data,
     });
-    return [gradInput];
-  });
+    return [result];
+  };
+  return recordOp(out, 'max', [x], toMaximum, gaussNewton(toMaximum));
 }
 
 /** Index of the first maximum along one axis (or of the flattened tensor), as int32. */
@@ -166,36 +167,124 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   return reshape(sum(g, axes, true), shape);
 }
 
-/** log(softmax(x)) along `axis` (default last), computed stably as x - max - log(sum(exp(x - max))). */
+/** Runs `op` on x with `axis` moved last (where the kernels work), and moves it back. */
+function alongLastAxis(x: Tensor, d: number, op: (lastAxis: Tensor) => Tensor): Tensor {
+  if (d === x.rank - 1) return op(x);
+  const order = x.shape.map((_, i) => i).filter((i) => i !== d);
+  order.push(d);
+  const inverse = order.map((_, i) => order.indexOf(i));
+  return permute(op(permute(x, order)), inverse);
+}
+
+/** log-softmax of the rows of x [..., columns] with the kernel: [rows, columns, output]. */
+function logSoftmaxRows(x: Tensor): { rows: number; columns: number; out: Tensor } {
+  const columns = x.shape[x.rank - 1];
+  const rows = columns === 0 ? 0 : x.size / columns;
+  const out = Tensor.empty(x.shape);
+  getBackend().logSoftmax({ rows, columns, input: x.data, output: out.data });
+  return { rows, columns, out };
+}
+
+/**
+ * log(softmax(x)) along `axis` (default last), computed stably as x - max - log(sum(exp(x - max))).
+ * Curvature, with p = softmax(x): d lp_i/dx_k = [i = k] - p_k, so the Gauss-Newton term is
+ * h_k (1 - 2 p_k) + p_k^2 sum_i h_i; d2 lp_i/dx_k^2 = -p_k (1 - p_k) gives the own term
+ * -(sum_i g_i) p_k (1 - p_k), clamped at 0. With nll on top (h = 0, g = -onehot) the own term
+ * is the whole curvature p_k (1 - p_k), as for cross-entropy on logits.
+ */
 export function logSoftmax(input: Tensor, axis = -1): Tensor {
   const x = checkFloat('logSoftmax', input);
   if (x.rank === 0) throw new ShapeError('logSoftmax', [x.shape], 'a tensor of rank >= 1');
   const d = normalizeAxis('logSoftmax', axis, x.rank);
-  if (d !== x.rank - 1) {
-    // Move the axis last, where the kernel works, and back.
-    const order = x.shape.map((_, i) => i).filter((i) => i !== d);
-    order.push(d);
-    const inverse = order.map((_, i) => order.indexOf(i));
-    return permute(logSoftmax(permute(x, order), -1), inverse);
-  }
-  const columns = x.shape[d];
-  const rows = columns === 0 ? 0 : x.size / columns;
-  const out = Tensor.empty(x.shape);
-  getBackend().logSoftmax({ rows, columns, input: x.data, output: out.data });
-  return recordOp(out, 'logSoftmax', [x], (g) => {
-    const gradInput = Tensor.empty(x.shape);
-    getBackend().logSoftmaxBackward({
-      rows,
-      columns,
-      output: out.data,
-      gradOutput: g.data,
-      gradInput: gradInput.data,
-    });
-    return [gradInput];
-  });
+  if (d !== x.rank - 1) return alongLastAxis(x, d, (t) => logSoftmax(t, -1));
+  const { rows, columns, out } = logSoftmaxRows(x);
+  return recordOp(
+    out,
+    'logSoftmax',
+    [x],
+    (g) => {
+      const gradInput = Tensor.empty(x.shape);
+      getBackend().logSoftmaxBackward({
+        rows,
+        columns,
+        output: out.data,
+        gradOutput: g.data,
+        gradInput: gradInput.data,
+      });
+      return [gradInput];
+    },
+    withOwnTerm((h, g) => {
+      const p = exp(out);
+      const gaussNewtonTerm = add(mul(h, sub(1, mul(p, 2))), mul(square(p), sum(h, -1, true)));
+      const ownTerm = mul(neg(sum(g, -1, true)), mul(p, sub(1, p)));
+      return [add(gaussNewtonTerm, relu(ownTerm))];
+    }),
+  );
 }
 
-/** softmax along `axis` (default last): exp(logSoftmax(x)), stable for large logits. */
+/**
+ * softmax along `axis` (default last): exp(logSoftmax(x)), stable for large logits. Its
+ * curvature treats it as a squashing function (eq. 27, own term dropped): with
+ * dp_i/dx_k = p_i ([i = k] - p_k), h_k = p_k^2 (1 - p_k)^2 h_k + p_k^2 sum_{i != k} p_i^2 h_i.
+ */
 export function softmax(input: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(input, axis));
+  const x = checkFloat('softmax', input);
+  if (x.rank === 0) throw new ShapeError('softmax', [x.shape], 'a tensor of rank >= 1');
+  const d = normalizeAxis('softmax', axis, x.rank);
+  if (d !== x.rank - 1) return alongLastAxis(x, d, (t) => softmax(t, -1));
+  const { out: logProbabilities } = logSoftmaxRows(x);
+  const out = Tensor.empty(x.shape);
+  getBackend().unary({ op: 'exp', length: x.size, input: logProbabilities.data, output: out.data });
+  return recordOp(
+    out,
+    'softmax',
+    [x],
+    // dp_k: p_k (g_k - sum_i g_i p_i)
+    (g) => [mul(out, sub(g, sum(mul(g, out), -1, true)))],
+    gaussNewton((h) => {
+      const squared = square(out);
+      const weighted = mul(squared, h); // p_i^2 h_i
+      const others = sub(sum(weighted, -1, true), weighted);
+      return [add(mul(weighted, square(sub(1, out))), mul(squared, others))];
+    }),
+  );
+}
+
+/**
+ * log(sum(exp(x))) along `axis` (default last), stable: m + log(sum(exp(x - m))) with m the
+ * maximum. Gradient g p with p = softmax(x); curvature, exact on the diagonal: the Gauss-Newton
+ * term p_k^2 h plus the own term g p_k (1 - p_k), clamped at 0.
+ */
+export function logSumExp(input: Tensor, axis = -1, keepDim = false): Tensor {
+  const x = checkFloat('logSumExp', input);
+  if (x.rank === 0) throw new ShapeError('logSumExp', [x.shape], 'a tensor of rank >= 1');
+  const d = normalizeAxis('logSumExp', axis, x.rank);
+  if (x.shape[d] === 0) throw new ShapeError('logSumExp', [x.shape], `a non-empty axis ${d}`);
+  const { outer, length, inner } = aroundAxis(x, d, 'logSumExp');
+  const keptShape = reducedShape(x.shape, [d], true);
+  const maximum = Tensor.empty(keptShape);
+  const backend = getBackend();
+  backend.reduce({ op: 'max', outer, axis: length, inner, input: x.data, output: maximum.data });
+  // Raw kernels under noGrad semantics: these intermediates are not recorded.
+  const shifted = exp(sub(detachedView(x), maximum));
+  const kept = add(log(sum(shifted, d, true)), maximum);
+  const out = new Tensor(kept.storage, reducedShape(x.shape, [d], keepDim), 'float32');
+  const probabilities = () => exp(sub(x, reshape(kept, keptShape)));
+  return recordOp(
+    out,
+    'logSumExp',
+    [x],
+    (g) => [mul(reshape(g, keptShape), probabilities())],
+    withOwnTerm((h, g) => {
+      const p = probabilities();
+      const gaussNewtonTerm = mul(reshape(h, keptShape), square(p));
+      const ownTerm = mul(reshape(g, keptShape), mul(p, sub(1, p)));
+      return [add(gaussNewtonTerm, relu(ownTerm))];
+    }),
+  );
+}
+
+/** x's storage without its history, so the forward's helper ops are not recorded. */
+function detachedView(x: Tensor): Tensor {
+  return new Tensor(x.storage, x.shape, 'float32');
 }

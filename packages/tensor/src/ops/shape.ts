@@ -1,9 +1,11 @@
 // Layout ops: reshape (a free view), permute/transpose, expand, slice/index, concat/stack,
 // pad, clone/detach and casts. Every copy goes through the backend's strided `copy` kernel.
-// Work on float32 and int32 tensors alike (int32 ones never carry gradients).
-import { recordOp } from '../autograd.js';
+// Work on float32 and int32 tensors alike (int32 ones never carry gradients). All are linear
+// with Jacobian entries 0 or 1, so each curvature rule is its gradient rule applied to h.
+import { gaussNewton, recordOp } from '../autograd.js';
 import { getBackend } from '../backend/backend.js';
 import { DTypeError, ShapeError } from '../errors.js';
+import { copied } from '../kernel-calls.js';
 import {
   broadcastShapes,
   broadcastStrides,
@@ -46,7 +48,8 @@ export function reshape<D extends DType>(x: Tensor<D>, shape: readonly number[])
     throw new ShapeError('reshape', [x.shape, shape], `a shape with ${x.size} elements`);
   }
   const out = new Tensor<D>(x.storage, resolved, x.dtype);
-  return recordOp(out, 'reshape', [x], (g) => [reshape(g, x.shape)]);
+  const back = (value: Tensor) => [reshape(value, x.shape)];
+  return recordOp(out, 'reshape', [x], back, gaussNewton(back));
 }
 
 /** Alias of `reshape` (every tensor is contiguous, so every reshape is a view). */
@@ -106,7 +109,8 @@ export function permute<D extends DType>(x: Tensor<D>, axes: readonly number[]):
     outputStrides: contiguousStrides(shape),
   });
   const inverse = order.map((_, i) => order.indexOf(i));
-  return recordOp(out, 'permute', [x], (g) => [permute(g, inverse)]);
+  const back = (value: Tensor) => [permute(value, inverse)];
+  return recordOp(out, 'permute', [x], back, gaussNewton(back));
 }
 
 /** Swaps two axes (the last two by default: a matrix transpose). */
@@ -145,7 +149,8 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     outputOffset: 0,
     outputStrides: contiguousStrides(target),
   });
-  return recordOp(out, 'expand', [x], (g) => [sumTo(g, x.shape)]);
+  const back = (value: Tensor) => [sumTo(value, x.shape)];
+  return recordOp(out, 'expand', [x], back, gaussNewton(back));
 }
 
 /** Copies the block of `x` that starts at `starts` and has `shape` (no autograd). */
@@ -176,7 +181,10 @@ function placeInto<D extends DType>(
   starts: readonly number[],
 ): Tensor<D> {
   const out = Tensor.empty(shape, x.dtype);
-  if (value !== 0) out.data.fill(value);
+  // Explicitly, even for 0: a replayed program's buffer is not fresh.
+  if (x.dtype === 'float32')
+    getBackend().fill({ length: out.size, value, output: out.data as Float32Array });
+  else if (value !== 0) out.data.fill(value);
   const strides = contiguousStrides(shape);
   getBackend().copy({
     shape: x.shape,
@@ -213,7 +221,8 @@ export function slice<D extends DType>(
   const shape = x.shape.map((s, i) => (i === d ? to - from : s));
   const starts = x.shape.map((_, i) => (i === d ? from : 0));
   const out = crop(x, starts, shape);
-  return recordOp(out, 'slice', [x], (g) => [placeInto(x.shape, 0, g, starts)]);
+  const back = (value: Tensor) => [placeInto(x.shape, 0, value, starts)];
+  return recordOp(out, 'slice', [x], back, gaussNewton(back));
 }
 
 /** Element `i` along axis 0 (one sample of a batch), with that axis removed. */
@@ -266,17 +275,17 @@ export function concat<D extends DType>(tensors: readonly Tensor<D>[], axis = 0)
     });
     position += t.shape[d];
   }
-  return recordOp(out, 'concat', tensors, (g) =>
+  const back = (value: Tensor) =>
     tensors.map((t, k) =>
       t.requiresGrad
         ? crop(
-            g,
+            value,
             shape.map((_, i) => (i === d ? starts[k] : 0)),
             t.shape,
           )
         : null,
-    ),
-  );
+    );
+  return recordOp(out, 'concat', tensors, back, gaussNewton(back));
 }
 
 /** Joins equally shaped tensors along a new `axis`. */
@@ -333,15 +342,16 @@ export function pad<D extends DType>(
   }
   const shape = x.shape.map((s, d) => s + befores[d] + afters[d]);
   const out = placeInto(shape, value, x, befores);
-  return recordOp(out, 'pad', [x], (g) => [crop(g, befores, x.shape)]);
+  const back = (value: Tensor) => [crop(value, befores, x.shape)];
+  return recordOp(out, 'pad', [x], back, gaussNewton(back));
 }
 
 /** A copy with its own storage; gradients flow through. */
 export function clone<D extends DType>(x: Tensor<D>): Tensor<D> {
   checkTensor('clone', x);
-  const out = Tensor.empty(x.shape, x.dtype);
-  out.data.set(x.data);
-  return recordOp(out, 'clone', [x], (g) => [g]);
+  const out = copied(x);
+  const back = (value: Tensor) => [value];
+  return recordOp(out, 'clone', [x], back, gaussNewton(back));
 }
 
 /** The same storage without history: ops on the result are not traced back to `x`. */
