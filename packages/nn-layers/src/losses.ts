@@ -15,20 +15,20 @@
  */
 import {
   add,
-  exp,
-  log,
+  concat,
+  full,
+  gather,
   logSoftmax,
+  logSumExp,
   mean,
-  mul,
   neg,
   noGrad,
-  oneHot,
   reshape,
   square,
   sub,
   sum,
   type Tensor,
-  tensor,
+  unsqueeze,
 } from '@lenet/tensor';
 import { writeLabelLossCurvature, writeMseCurvature } from './loss-curvature.js';
 
@@ -90,7 +90,7 @@ function checkLabels(op: string, input: Tensor, labels: Tensor<'int32'>): void {
 
 /** input[n, labels[n]] as a [batch] tensor. */
 function pick(input: Tensor, labels: Tensor<'int32'>): Tensor {
-  return sum(mul(input, oneHot(labels, input.shape[1])), 1);
+  return reshape(gather(input, 1, unsqueeze(labels, 1)), [input.shape[0]]);
 }
 
 export function nllLoss(
@@ -137,8 +137,8 @@ export function rbfMseLoss(
 }
 
 /**
- * The paper's eq. 9: y_label + log(e^-j + sum_i e^-y_i). Computed stably by shifting by
- * m = min(j, min_i y_i) per sample: log(...) = -m + log(e^-(j-m) + sum_i e^-(y_i-m)).
+ * The paper's eq. 9: y_label + log(e^-j + sum_i e^-y_i), the log term a stable log-sum-exp
+ * over the augmented row [-j, -y_0, ..., -y_9].
  */
 export function rbfMapLoss(
   penalties: Tensor,
@@ -148,19 +148,8 @@ export function rbfMapLoss(
   checkLabels('rbfMapLoss', penalties, labels);
   const j = options.j ?? DEFAULT_RBF_MAP_J;
   if (!Number.isFinite(j)) throw new RangeError(`rbfMapLoss: j must be finite, got ${j}`);
-  const [batch, classes] = penalties.shape;
-  const values = penalties.data;
-  const shift = new Float32Array(batch);
-  const rubbish = new Float32Array(batch);
-  for (let n = 0; n < batch; n++) {
-    let minimum = j;
-    for (let i = 0; i < classes; i++) minimum = Math.min(minimum, values[n * classes + i]);
-    shift[n] = minimum;
-    rubbish[n] = Math.exp(-(j - minimum));
-  }
-  const shiftTensor = tensor(shift, [batch, 1]);
-  const sumExp = sum(exp(neg(sub(penalties, shiftTensor))), 1);
-  const logTerm = sub(log(add(sumExp, tensor(rubbish, [batch]))), tensor(shift, [batch]));
+  const rubbish = full([penalties.shape[0], 1], -j);
+  const logTerm = logSumExp(concat([rubbish, neg(penalties)], 1), 1);
   return reduce(add(pick(penalties, labels), logTerm), options, 'rbfMapLoss');
 }
 

@@ -8,10 +8,8 @@ import {
   Generator,
   getBackend,
   maxPool2d,
-  mul,
   type PoolMode,
-  reshape,
-  sumPool2d,
+  subsampling,
   type Tensor,
   windowOutputSize,
   zeros,
@@ -181,20 +179,11 @@ export class Subsampling extends Module {
 
   forward(input: Tensor): Tensor {
     checkInput('Subsampling', input, this.channels);
-    const k = this.kernelSize;
-    const sums = sumPool2d(input, k, k);
-    const [batch, channels, height, width] = sums.shape;
-    const scaled =
-      this.multiplier === 1
-        ? mul(sums, reshape(this.coefficient, [1, channels, 1, 1]))
-        : reshape(
-            mul(
-              reshape(sums, [batch, channels, 1, height * width]),
-              reshape(this.coefficient, [1, channels, this.multiplier, 1]),
-            ),
-            [batch, this.outChannels, height, width],
-          );
-    return applyBiasActivation(scaled, this.bias, this.activation);
+    return subsampling(input, this.coefficient, this.bias, {
+      window: this.kernelSize,
+      multiplier: this.multiplier,
+      activation: this.activation,
+    });
   }
 
   override diagHessianBackward(context: DiagHessianContext): Float32Array {
