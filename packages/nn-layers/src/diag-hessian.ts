@@ -14,7 +14,7 @@
  * as diagonal). Estimates are averaged over the patterns given (eq. 24; the paper used 500).
  */
 import { add, enableGrad, mul, noGrad, type Tensor } from '@lenet/tensor';
-import { computeLoss, type LossSpec, lossCurvature } from './losses.js';
+import { computeLoss, type LossSpec } from './losses.js';
 import type { Module } from './module.js';
 
 /** One batch for the estimate: inputs and integer class labels (or float targets for mse). */
@@ -69,62 +69,4 @@ export function estimateDiagHessian(
     if (!total) return new Float32Array(parameter.size);
     return Float32Array.from(noGrad(() => mul(total, 1 / samples)).data);
   });
-}
-
-/**
- * The previous engine, one hand-written `diagHessianBackward` per layer: kept only until the
- * tape's curvature pass is tested equal to it (diag-hessian-equivalence.test.ts).
- * Averages the per-pattern Gauss-Newton estimates of d2E/dw^2 over every sample of `batches`
- * (one batch or several) and returns one Float32Array per parameter, in `model.parameters()`
- * order. Runs without autograd; does not touch `.grad`. The model's current mode is used
- * (call `eval()` first if it has dropout).
- */
-export function layerwiseDiagHessian(
-  model: Module,
-  batches: HessianBatch | Iterable<HessianBatch>,
-  loss: LossSpec,
-): Float32Array[] {
-  const parameters = model.parameters();
-  const sums = new Map<Tensor, Float32Array>(
-    parameters.map((parameter) => [parameter, new Float32Array(parameter.size)]),
-  );
-  const accumulate = (parameter: Tensor, values: Float32Array) => {
-    const sum = sums.get(parameter);
-    if (!sum) return; // a fixed tensor that is not a parameter (e.g. frozen RBF centres)
-    if (values.length !== sum.length) {
-      throw new RangeError(
-        `estimateDiagHessian: got ${values.length} values for a parameter of ${sum.length}`,
-      );
-    }
-    for (let i = 0; i < sum.length; i++) sum[i] += values[i];
-  };
-  let samples = 0;
-  const list = Symbol.iterator in batches ? batches : [batches];
-  noGrad(() => {
-    for (const { input, labels } of list as Iterable<HessianBatch>) {
-      const output = model.forward(input);
-      const { curvature, gradient } = lossCurvature(loss, output, labels);
-      model.diagHessianBackward({
-        input,
-        output,
-        outputCurvature: curvature,
-        outputGradient: gradient,
-        accumulate,
-      });
-      samples += input.shape[0];
-    }
-  });
-  if (samples === 0) throw new RangeError('estimateDiagHessian: got no samples');
-  return parameters.map((parameter) => {
-    const sum = sums.get(parameter)!;
-    for (let i = 0; i < sum.length; i++) sum[i] /= samples;
-    return sum;
-  });
-}
-
-/** Element-wise square into a new array (squared weights or inputs for the pass). */
-export function squared(values: Float32Array): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] * values[i];
-  return out;
 }

@@ -30,7 +30,6 @@ export {
   type LossName,
   type LossOptions,
   type LossSpec,
-  lossCurvature,
   lossValue,
   mse,
   nllLoss,
@@ -51,7 +50,7 @@ export {
   modelConfigOf,
   type SeedOptions,
 } from './models.js';
-export { type DiagHessianContext, Module, StateDictError, type SummaryRow } from './module.js';
+export { Module, StateDictError, type SummaryRow } from './module.js';
 export {
   compilePlan,
   ExecutionPlan,

@@ -1,9 +1,8 @@
 /**
- * Where the Gauss-Newton pass (P98 eqs. 22-27) starts: per pattern, a loss's second derivatives
- * with respect to the network output and its gradient (both not divided by the batch size).
- * The one rule behind `lossCurvature` (losses.ts, used by `estimateDiagHessian`) and the
- * execution plan's estimate. Writes into the caller's arrays and allocates nothing, so a plan
- * can call it every step.
+ * The execution plan's loss curvature (it goes with the plan, src/plan/): per pattern, a
+ * loss's second derivatives with respect to the network output and its gradient (both not
+ * divided by the batch size), as the ops of losses.ts give them to `backwardCurvature`
+ * (loss-curvature.test.ts checks that). Writes into the caller's arrays, allocates nothing.
  */
 import type { LossName } from './losses.js';
 
@@ -17,22 +16,6 @@ export interface CurvatureLoss {
 export function checkLabel(op: string, label: number, classes: number, index: number): void {
   if (!(label >= 0 && label < classes && Number.isInteger(label))) {
     throw new RangeError(`${op}: label ${label} of sample ${index} is outside [0, ${classes})`);
-  }
-}
-
-/**
- * mse, sum over features of (y - t)^2: d2E/dy^2 = 2 and dE/dy = 2 (y - t) for every value of
- * `output` (any layout; `target` laid out the same).
- */
-export function writeMseCurvature(
-  output: Float32Array,
-  target: Float32Array,
-  curvature: Float32Array,
-  gradient: Float32Array,
-): void {
-  for (let i = 0; i < output.length; i++) {
-    curvature[i] = 2;
-    gradient[i] = 2 * (output[i] - target[i]);
   }
 }
 

@@ -10,8 +10,9 @@
  * - `rbfMapLoss(penalties, labels, { j })`: the paper's eq. 9 (MAP / discriminative),
  *   y_label + log(e^-j + sum_i e^-y_i).
  *
- * `lossCurvature` gives, per pattern, the loss's second derivatives with respect to its input
- * (the start of the Gauss-Newton pass in `diag-hessian.ts`) and its gradient.
+ * Each is a composition of tensor ops, so `loss.backwardCurvature()` (the Gauss-Newton pass of
+ * `diag-hessian.ts`) gets its second derivatives from the ops' rules: the exact diagonal for
+ * all of these losses.
  */
 import {
   add,
@@ -30,7 +31,6 @@ import {
   type Tensor,
   unsqueeze,
 } from '@lenet/tensor';
-import { writeLabelLossCurvature, writeMseCurvature } from './loss-curvature.js';
 
 export type Reduction = 'mean' | 'sum';
 
@@ -187,46 +187,6 @@ export function computeLoss(
         j: typeof spec === 'object' ? spec.j : undefined,
       });
   }
-}
-
-/**
- * Per pattern (not divided by the batch size): d2E/d(input)^2 (Gauss-Newton, never negative;
- * the exact diagonal for these losses) and dE/d(input), both laid out like `output`. The rule
- * itself is in loss-curvature.ts, shared with the execution plan.
- */
-export function lossCurvature(
-  spec: LossSpec,
-  output: Tensor,
-  labels: Tensor<'int32'> | Tensor,
-): { curvature: Float32Array; gradient: Float32Array } {
-  const name = specName(spec);
-  const curvature = new Float32Array(output.size);
-  const gradient = new Float32Array(output.size);
-  if (name === 'mse') {
-    const target = (labels as Tensor).data;
-    if (target.length !== output.size) {
-      throw new RangeError(
-        `lossCurvature(mse): target has ${target.length} values, output ${output.size}`,
-      );
-    }
-    writeMseCurvature(output.data, target, curvature, gradient);
-    return { curvature, gradient };
-  }
-  const int32Labels = labels as Tensor<'int32'>;
-  checkLabels(`lossCurvature(${name})`, output, int32Labels);
-  const [batch, classes] = output.shape;
-  const j = typeof spec === 'object' && spec.j !== undefined ? spec.j : DEFAULT_RBF_MAP_J;
-  writeLabelLossCurvature(
-    { name, j },
-    output.data,
-    int32Labels.data,
-    0,
-    batch,
-    classes,
-    curvature,
-    gradient,
-  );
-  return { curvature, gradient };
 }
 
 /** Evaluates a loss without recording autograd (for metrics). */

@@ -3,28 +3,11 @@
  * (trainable tensors), buffers (state saved with the model but not trained) and child modules;
  * names compose with dots (`c1.weight`, `features.0.bias`).
  *
- * Modules that the paper's optimizer (SDLM) needs also implement `diagHessianBackward`, the
- * Gauss-Newton second-derivative pass (see `diag-hessian.ts` and the README).
+ * A module holds no math of its own: `forward` composes tensor ops, and each op brings its
+ * gradient and curvature rule (the Gauss-Newton pass SDLM needs, see `diag-hessian.ts`).
  */
 import { noGrad, type Tensor, zeros } from '@lenet/tensor';
 import type { NamedTensorData } from './safetensors.js';
-
-/** What a module's second-order backward receives (see `diag-hessian.ts`). */
-export interface DiagHessianContext {
-  /** The input the module was given in the forward pass (recomputed by the caller). */
-  readonly input: Tensor;
-  /** The module's forward output for that input. */
-  readonly output: Tensor;
-  /** d2E/d(output)^2 per element of `output` (Gauss-Newton, never negative). */
-  readonly outputCurvature: Float32Array;
-  /**
-   * dE/d(output) per element, given only to the module that produced the loss's input (RBF
-   * output and log-softmax use it for their own exact curvature term); null elsewhere.
-   */
-  readonly outputGradient: Float32Array | null;
-  /** Adds per-parameter d2E/dw2 estimates into the accumulator of `parameter`. */
-  accumulate(parameter: Tensor, values: Float32Array): void;
-}
 
 export class StateDictError extends Error {
   override name = 'StateDictError';
@@ -56,17 +39,6 @@ export abstract class Module {
   /** A short description of the module's configuration, e.g. `in=120, out=84`. */
   protected describe(): string {
     return '';
-  }
-
-  /**
-   * Second-order Gauss-Newton backward: adds d2E/dw2 estimates for this module's parameters
-   * and returns d2E/d(input)^2 (same length as the input). Layers used by the LeNet models
-   * implement it; the default names the module that lacks it.
-   */
-  diagHessianBackward(_context: DiagHessianContext): Float32Array {
-    throw new Error(
-      `${this.constructor.name} does not implement the Gauss-Newton second-derivative pass (diagHessianBackward)`,
-    );
   }
 
   protected registerParameter(name: string, tensor: Tensor): Tensor {

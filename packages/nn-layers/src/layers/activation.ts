@@ -1,18 +1,14 @@
-/**
- * Activation layers (ScaledTanh, Tanh, Sigmoid, ReLU) and the shared Gauss-Newton rule for an
- * activation: d2E/da^2 = f'(a)^2 * d2E/dx^2 (eq. 27, the f'' term dropped).
- */
+/** Activation layers (ScaledTanh, Tanh, Sigmoid, ReLU): one tensor op each. */
 import {
   type Activation,
   addBiasActivation,
-  getBackend,
   relu,
   scaledTanh,
   sigmoid,
   type Tensor,
   tanh,
 } from '@lenet/tensor';
-import { type DiagHessianContext, Module } from '../module.js';
+import { Module } from '../module.js';
 
 /** Activations a layer can fuse with its bias (the tensor backend's fused kernel). */
 export type FusedActivation = Activation;
@@ -25,50 +21,6 @@ export const ACTIVATIONS: readonly FusedActivation[] = [
   'scaledTanh',
 ];
 
-/**
- * Multiplies `curvature` (d2E/dx^2, x = f(a)) by f'(a)^2 in place, f' computed from the output
- * x, and returns it; when `biasCurvature` is given it also receives, per channel of the
- * [outer, channels, inner] layout, the sum of the result (the bias's h_kk, x_j = 1).
- */
-export function activationCurvature(
-  activation: FusedActivation,
-  output: Float32Array,
-  curvature: Float32Array,
-  layout: { outer: number; channels: number; inner: number },
-  biasCurvature: Float32Array | null = null,
-): Float32Array {
-  if (activation !== 'identity') {
-    const backend = getBackend();
-    const scratch = biasCurvature ?? new Float32Array(layout.channels);
-    // gradOutput * f' applied twice gives curvature * f'^2 (the fused kernel derives f' from
-    // the output; its bias-gradient output is the per-channel sum we need for the bias).
-    for (let pass = 0; pass < 2; pass++) {
-      backend.biasActivationBackward({
-        activation,
-        ...layout,
-        output,
-        gradOutput: curvature,
-        gradInput: curvature,
-        gradBias: scratch,
-      });
-    }
-    return curvature;
-  }
-  if (biasCurvature) {
-    const { outer, channels, inner } = layout;
-    biasCurvature.fill(0);
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        const start = (o * channels + c) * inner;
-        for (let i = 0; i < inner; i++) sum += curvature[start + i];
-        biasCurvature[c] += sum;
-      }
-    }
-  }
-  return curvature;
-}
-
 /** Applies an activation function element-wise. */
 export class ActivationLayer extends Module {
   constructor(readonly activation: Exclude<FusedActivation, 'identity'>) {
@@ -77,14 +29,6 @@ export class ActivationLayer extends Module {
 
   forward(input: Tensor): Tensor {
     return applyActivation(input, this.activation);
-  }
-
-  override diagHessianBackward({ output, outputCurvature }: DiagHessianContext): Float32Array {
-    return activationCurvature(this.activation, output.data, outputCurvature.slice(), {
-      outer: 1,
-      channels: 1,
-      inner: output.size,
-    });
   }
 
   override label(): string {

@@ -5,11 +5,10 @@
  * (so the kernel layout stays dense) but are zero, never trained and not counted as
  * parameters by `parameterCount()`.
  */
-import { conv2d, Generator, getBackend, type Tensor, windowOutputSize, zeros } from '@lenet/tensor';
-import { squared } from '../diag-hessian.js';
+import { conv2d, Generator, type Tensor, windowOutputSize, zeros } from '@lenet/tensor';
 import { type InitScheme, initialize } from '../init.js';
-import { type DiagHessianContext, Module } from '../module.js';
-import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
+import { Module } from '../module.js';
+import { applyBiasActivation, type FusedActivation } from './activation.js';
 import { checkPositiveInteger, defaultBiasInit, pair } from './layer-options.js';
 
 export interface Conv2dOptions {
@@ -127,7 +126,7 @@ export class Conv2d extends Module {
     return fused ? applyBiasActivation(output, this.bias, this.activation) : output;
   }
 
-  /** Kernel geometry for a given input shape. */
+  /** Kernel geometry for a given input shape (used by the execution plan until it goes). */
   geometry(inputShape: readonly number[]) {
     const [batch, , inHeight, inWidth] = inputShape;
     const [kernelHeight, kernelWidth] = this.kernelSize;
@@ -149,41 +148,6 @@ export class Conv2d extends Module {
       outWidth: windowOutputSize(inWidth, kernelWidth, strideWidth, paddingWidth),
       connection: this.connection,
     };
-  }
-
-  override diagHessianBackward(context: DiagHessianContext): Float32Array {
-    const { input, output, outputCurvature, accumulate } = context;
-    const geometry = this.geometry(input.shape);
-    const { batch, outChannels, outHeight, outWidth } = geometry;
-    const biasCurvature = this.bias ? new Float32Array(outChannels) : null;
-    const curvature = activationCurvature(
-      this.activation,
-      output.data,
-      outputCurvature.slice(),
-      { outer: batch, channels: outChannels, inner: outHeight * outWidth },
-      biasCurvature,
-    );
-    const backend = getBackend();
-    // Squared weights backward (a transposed convolution), summing over every connection.
-    const inputCurvature = new Float32Array(input.size);
-    backend.conv2dBackwardInput({
-      ...geometry,
-      gradOutput: curvature,
-      weight: squared(this.weight.data),
-      gradInput: inputCurvature,
-    });
-    // Squared inputs for the shared weights: h(w) = sum over positions of d2E/da^2 * x^2.
-    const weightCurvature = new Float32Array(this.weight.size);
-    backend.conv2dBackwardWeight({
-      ...geometry,
-      input: squared(input.data),
-      gradOutput: curvature,
-      gradWeight: weightCurvature,
-      gradBias: null,
-    });
-    accumulate(this.weight, weightCurvature);
-    if (this.bias && biasCurvature) accumulate(this.bias, biasCurvature);
-    return inputCurvature;
   }
 
   protected override describe(): string {

@@ -3,11 +3,10 @@
  * (bias and activation run as one kernel; the paper's F6 is `Linear(120, 84, { activation:
  * 'scaledTanh' })`).
  */
-import { Generator, getBackend, linear, type Tensor, zeros } from '@lenet/tensor';
-import { squared } from '../diag-hessian.js';
+import { Generator, linear, type Tensor, zeros } from '@lenet/tensor';
 import { type InitScheme, initialize } from '../init.js';
-import { type DiagHessianContext, Module } from '../module.js';
-import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
+import { Module } from '../module.js';
+import { applyBiasActivation, type FusedActivation } from './activation.js';
 import { checkPositiveInteger, defaultBiasInit } from './layer-options.js';
 
 export interface LinearOptions {
@@ -56,60 +55,6 @@ export class Linear extends Module {
     }
     if (this.activation === 'identity') return linear(input, this.weight, this.bias);
     return applyBiasActivation(linear(input, this.weight), this.bias, this.activation);
-  }
-
-  override diagHessianBackward(context: DiagHessianContext): Float32Array {
-    const { input, output, outputCurvature, accumulate } = context;
-    const batch = input.shape[0];
-    const { inFeatures, outFeatures } = this;
-    const biasCurvature = this.bias ? new Float32Array(outFeatures) : null;
-    const curvature = activationCurvature(
-      this.activation,
-      output.data,
-      outputCurvature.slice(),
-      { outer: batch, channels: outFeatures, inner: 1 },
-      biasCurvature,
-    );
-    const backend = getBackend();
-    const common = { batch: 1, alpha: 1, beta: 0, aOffset: 0, bOffset: 0, cOffset: 0 };
-    const strides = { aBatchStride: 0, bBatchStride: 0, cBatchStride: 0 };
-    // d2E/dx^2 [batch, in] = curvature [batch, out] @ W^2 [out, in]
-    const inputCurvature = new Float32Array(batch * inFeatures);
-    backend.gemm({
-      ...common,
-      ...strides,
-      m: batch,
-      n: inFeatures,
-      k: outFeatures,
-      transA: false,
-      transB: false,
-      a: curvature,
-      lda: outFeatures,
-      b: squared(this.weight.data),
-      ldb: inFeatures,
-      c: inputCurvature,
-      ldc: inFeatures,
-    });
-    // h(W) [out, in] = curvature^T [out, batch] @ x^2 [batch, in]
-    const weightCurvature = new Float32Array(outFeatures * inFeatures);
-    backend.gemm({
-      ...common,
-      ...strides,
-      m: outFeatures,
-      n: inFeatures,
-      k: batch,
-      transA: true,
-      transB: false,
-      a: curvature,
-      lda: outFeatures,
-      b: squared(input.data),
-      ldb: inFeatures,
-      c: weightCurvature,
-      ldc: inFeatures,
-    });
-    accumulate(this.weight, weightCurvature);
-    if (this.bias && biasCurvature) accumulate(this.bias, biasCurvature);
-    return inputCurvature;
   }
 
   protected override describe(): string {

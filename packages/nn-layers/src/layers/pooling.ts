@@ -6,43 +6,20 @@
 import {
   avgPool2d,
   Generator,
-  getBackend,
   maxPool2d,
   type PoolMode,
   subsampling,
   type Tensor,
-  windowOutputSize,
   zeros,
 } from '@lenet/tensor';
 import { type InitScheme, initialize } from '../init.js';
-import { type DiagHessianContext, Module } from '../module.js';
-import { activationCurvature, applyBiasActivation, type FusedActivation } from './activation.js';
+import { Module } from '../module.js';
+import type { FusedActivation } from './activation.js';
 import { checkPositiveInteger, defaultBiasInit, pair } from './layer-options.js';
 
 export interface PoolOptions {
   /** Default: the kernel size (non-overlapping windows). */
   stride?: number | [number, number];
-}
-
-function poolGeometry(
-  mode: PoolMode,
-  shape: readonly number[],
-  kernel: [number, number],
-  stride: [number, number],
-) {
-  const [batch, channels, inHeight, inWidth] = shape;
-  return {
-    mode,
-    planes: batch * channels,
-    inHeight,
-    inWidth,
-    kernelHeight: kernel[0],
-    kernelWidth: kernel[1],
-    strideHeight: stride[0],
-    strideWidth: stride[1],
-    outHeight: windowOutputSize(inHeight, kernel[0], stride[0]),
-    outWidth: windowOutputSize(inWidth, kernel[1], stride[1]),
-  };
 }
 
 function checkInput(layer: string, input: Tensor, channels?: number): void {
@@ -68,35 +45,6 @@ abstract class ParameterFreePool extends Module {
       strideHeight: this.stride[0],
       strideWidth: this.stride[1],
     });
-  }
-
-  override diagHessianBackward({ input, outputCurvature }: DiagHessianContext): Float32Array {
-    const geometry = poolGeometry(this.mode, input.shape, this.kernelSize, this.stride);
-    const backend = getBackend();
-    let argmax: Int32Array | null = null;
-    if (this.mode === 'max') {
-      // Recompute which input won each window (the Jacobian entries are 0 or 1).
-      argmax = new Int32Array(outputCurvature.length);
-      backend.pool2dForward({
-        ...geometry,
-        input: input.data,
-        output: new Float32Array(outputCurvature.length),
-        argmax,
-      });
-    }
-    const inputCurvature = new Float32Array(input.size);
-    backend.pool2dBackward({
-      ...geometry,
-      gradOutput: outputCurvature,
-      gradInput: inputCurvature,
-      argmax,
-    });
-    if (this.mode === 'avg') {
-      // The average's Jacobian entries are 1/k; the backward kernel applied them once.
-      const scale = 1 / (this.kernelSize[0] * this.kernelSize[1]);
-      for (let i = 0; i < inputCurvature.length; i++) inputCurvature[i] *= scale;
-    }
-    return inputCurvature;
   }
 
   protected override describe(): string {
@@ -184,57 +132,6 @@ export class Subsampling extends Module {
       multiplier: this.multiplier,
       activation: this.activation,
     });
-  }
-
-  override diagHessianBackward(context: DiagHessianContext): Float32Array {
-    const { input, output, outputCurvature, accumulate } = context;
-    const k = this.kernelSize;
-    const geometry = poolGeometry('sum', input.shape, [k, k], [k, k]);
-    const [batch, channels] = input.shape;
-    const { multiplier, outChannels } = this;
-    const inner = geometry.outHeight * geometry.outWidth;
-    const biasCurvature = new Float32Array(outChannels);
-    const curvature = activationCurvature(
-      this.activation,
-      output.data,
-      outputCurvature.slice(),
-      { outer: batch, channels: outChannels, inner },
-      biasCurvature,
-    );
-    const backend = getBackend();
-    const sums = new Float32Array(batch * channels * inner);
-    backend.pool2dForward({ ...geometry, input: input.data, output: sums, argmax: null });
-    // The coefficient is one connection carrying the window's sum: h = sum d2E/da^2 * sum^2.
-    // Back through it with coefficient^2, adding the maps that share an input map.
-    const coefficientCurvature = new Float32Array(outChannels);
-    const sumCurvature = new Float32Array(sums.length);
-    const coefficient = this.coefficient.data;
-    for (let n = 0; n < batch; n++) {
-      for (let m = 0; m < outChannels; m++) {
-        const c = Math.floor(m / multiplier);
-        const from = (n * outChannels + m) * inner;
-        const to = (n * channels + c) * inner;
-        const squaredCoefficient = coefficient[m] * coefficient[m];
-        let total = 0;
-        for (let i = 0; i < inner; i++) {
-          const sum = sums[to + i];
-          total += curvature[from + i] * sum * sum;
-          sumCurvature[to + i] += squaredCoefficient * curvature[from + i];
-        }
-        coefficientCurvature[m] += total;
-      }
-    }
-    accumulate(this.coefficient, coefficientCurvature);
-    accumulate(this.bias, biasCurvature);
-    // Each input enters its window's sum with weight 1: pass the curvature straight back.
-    const inputCurvature = new Float32Array(input.size);
-    backend.pool2dBackward({
-      ...geometry,
-      gradOutput: sumCurvature,
-      gradInput: inputCurvature,
-      argmax: null,
-    });
-    return inputCurvature;
   }
 
   protected override describe(): string {

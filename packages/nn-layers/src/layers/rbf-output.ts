@@ -6,7 +6,7 @@
  * the model, not trained); `trainable: true` makes them parameters.
  */
 import { squaredDistance, type Tensor, tensor } from '@lenet/tensor';
-import { type DiagHessianContext, Module } from '../module.js';
+import { Module } from '../module.js';
 import { RBF_CODE_LENGTH, rbfDigitCodes } from '../rbf-codes.js';
 
 export interface RBFOutputOptions {
@@ -49,32 +49,15 @@ export class RBFOutput extends Module {
     return squaredDistance(input, this.centers);
   }
 
-  /** The curvature rule of `writeRbfOutputCurvature`, on a fresh array. */
-  override diagHessianBackward(context: DiagHessianContext): Float32Array {
-    const { input, outputCurvature, outputGradient, accumulate } = context;
-    const inputCurvature = new Float32Array(input.shape[0] * this.features);
-    const centerCurvature = this.trainable ? new Float32Array(this.classes * this.features) : null;
-    writeRbfOutputCurvature(
-      this,
-      input.data,
-      input.shape[0],
-      outputCurvature,
-      outputGradient,
-      inputCurvature,
-      centerCurvature,
-    );
-    if (centerCurvature) accumulate(this.centers, centerCurvature);
-    return inputCurvature;
-  }
-
   protected override describe(): string {
     return `${this.features} -> ${this.classes}${this.trainable ? ', trainable' : ', fixed centres'}`;
   }
 }
 
 /**
- * The RBF layer's Gauss-Newton rule for rows [0, count) of `input` [count, features], shared by
- * the layer and its plan step (allocates nothing). dy_i/dx_j = 2 (x_j - w_ij) and
+ * The RBF layer's Gauss-Newton rule for rows [0, count) of `input` [count, features], for the
+ * execution plan's RBF step only (the layer's rule is `squaredDistance`'s in @lenet/tensor;
+ * this goes with the plan). Allocates nothing. dy_i/dx_j = 2 (x_j - w_ij) and
  * d2y_i/dx_j^2 = 2: the Gauss-Newton term is sum_i 4 (x_j - w_ij)^2 d2E/dy_i^2, and the unit's
  * own constant curvature 2 * sum_i dE/dy_i is kept (clamped at 0) because for the paper's eq. 8
  * criterion it is the whole curvature (d2E/dx_j^2 = 2, section 3.3 of the spec). Writes

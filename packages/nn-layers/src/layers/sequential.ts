@@ -1,6 +1,6 @@
 /** A chain of modules applied in order, named '0', '1', ... or by the names given. */
 import type { Tensor } from '@lenet/tensor';
-import { type DiagHessianContext, Module, type SummaryRow } from '../module.js';
+import { Module, type SummaryRow } from '../module.js';
 
 export class Sequential extends Module {
   readonly layers: readonly Module[];
@@ -25,25 +25,6 @@ export class Sequential extends Module {
     const values = [input];
     for (const layer of this.layers) values.push(layer.forward(values[values.length - 1]));
     return values;
-  }
-
-  /**
-   * Recomputes each layer's input (one forward pass), then runs the layers' second-order
-   * backward from last to first. Only the last layer sees the loss's gradient.
-   */
-  override diagHessianBackward(context: DiagHessianContext): Float32Array {
-    const values = this.forwardTrace(context.input);
-    let curvature = context.outputCurvature;
-    for (let index = this.layers.length - 1; index >= 0; index--) {
-      curvature = this.layers[index].diagHessianBackward({
-        input: values[index],
-        output: values[index + 1],
-        outputCurvature: curvature,
-        outputGradient: index === this.layers.length - 1 ? context.outputGradient : null,
-        accumulate: context.accumulate,
-      });
-    }
-    return curvature;
   }
 
   override traceSummary(name: string, input: Tensor, rows: SummaryRow[]): Tensor {

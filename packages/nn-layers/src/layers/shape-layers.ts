@@ -1,16 +1,12 @@
 /** Layers that only move or mask values: Flatten and Dropout. */
 import { Generator, mul, reshape, type Tensor, tensor } from '@lenet/tensor';
-import { type DiagHessianContext, Module } from '../module.js';
+import { Module } from '../module.js';
 
 /** [batch, ...] -> [batch, product of the rest]. */
 export class Flatten extends Module {
   forward(input: Tensor): Tensor {
     const batch = input.shape[0];
     return reshape(input, [batch, input.size / Math.max(batch, 1)]);
-  }
-
-  override diagHessianBackward({ outputCurvature }: DiagHessianContext): Float32Array {
-    return outputCurvature;
   }
 }
 
@@ -40,13 +36,6 @@ export class Dropout extends Module {
       mask[i] = this.generator.nextFloat() < keep ? 1 / keep : 0;
     }
     return mul(input, tensor(mask, input.shape));
-  }
-
-  override diagHessianBackward({ outputCurvature }: DiagHessianContext): Float32Array {
-    if (this.training && this.probability > 0) {
-      throw new Error('Dropout: run the second-derivative pass in eval mode (model.eval())');
-    }
-    return outputCurvature;
   }
 
   protected override describe(): string {

@@ -1,7 +1,8 @@
 // Test support (not part of the package): running a layer with autograd and checking its
 // gradients and its Gauss-Newton pass against the float64 oracle.
-import { Generator, mul, noGrad, sum, type Tensor, tensor } from '@lenet/tensor';
+import { Generator, mul, square, sub, sum, type Tensor, tensor } from '@lenet/tensor';
 import { expect } from 'vitest';
+import { computeLoss, type LossSpec } from '../losses.js';
 import type { Module } from '../module.js';
 import { gaussNewtonDiagonal, gradient, jacobian, type Vector } from './float64-reference.js';
 
@@ -36,8 +37,9 @@ function concatParameters(module: Module): Float64Array {
  * 1. the float32 forward against the float64 reference,
  * 2. autograd's input and parameter gradients of sum(r * y) against central differences of
  *    the float64 reference (r fixed random weights),
- * 3. the Gauss-Newton pass against the brute-force diag(J^T D J) with the float64 Jacobians,
- *    for a random non-negative diagonal output curvature D.
+ * 3. the tape's curvature pass (`backwardCurvature`, the ops' rules) against the brute-force
+ *    diag(J^T D J) with the float64 Jacobians, for a random non-negative diagonal output
+ *    curvature D.
  */
 export function checkLayer(
   module: Module,
@@ -78,20 +80,7 @@ export function checkLayer(
 
   if (options.skipHessian) return;
   const curvature = randomArray(output.size, new Generator(7), 0, 2);
-  const accumulated = new Map<Tensor, Float32Array>();
-  const inputCurvature = noGrad(() =>
-    module.diagHessianBackward({
-      input,
-      output: noGrad(() => module.forward(input)),
-      outputCurvature: curvature,
-      outputGradient: null,
-      accumulate: (parameter, values) => {
-        const sumSoFar = accumulated.get(parameter) ?? new Float32Array(parameter.size);
-        for (let i = 0; i < values.length; i++) sumSoFar[i] += values[i];
-        accumulated.set(parameter, sumSoFar);
-      },
-    }),
-  );
+  const { inputCurvature, parameterCurvatures } = tapeCurvature(module, input, curvature);
   expect(inputCurvature).toBeAllclose(
     gaussNewtonDiagonal(
       jacobian((x) => reference(x, p64), x64),
@@ -106,10 +95,57 @@ export function checkLayer(
   offset = 0;
   for (const parameter of module.parameters()) {
     const slice = parameterCurvature.subarray(offset, offset + parameter.size);
-    expect(accumulated.get(parameter) ?? new Float32Array(parameter.size)).toBeAllclose(slice, {
+    expect(parameterCurvatures.get(parameter)).toBeAllclose(slice, {
       rtol,
       atol,
     });
     offset += parameter.size;
   }
+}
+
+/**
+ * The curvature `backwardCurvature` gives the input and the parameters of `module` when the
+ * output's curvature is `outputCurvature` (D) and its gradient zero: the loss
+ * sum(D y^2 / 2) - sum(y * detach(D y)) has h = D (its square's own term) and g = 0 at y.
+ */
+export function tapeCurvature(
+  module: Module,
+  input: Tensor,
+  outputCurvature: Float32Array,
+): { inputCurvature: Float32Array; parameterCurvatures: Map<Tensor, Float32Array> } {
+  const leaf = tensor(input.data, input.shape, { requiresGrad: true });
+  for (const parameter of module.parameters()) parameter.curvature = null;
+  const output = module.forward(leaf);
+  const d = tensor(outputCurvature, output.shape);
+  const loss = sub(
+    sum(mul(square(output), mul(d, 0.5))),
+    sum(mul(output, mul(output, d).detach())),
+  );
+  loss.backwardCurvature();
+  const parameterCurvatures = new Map(
+    module
+      .parameters()
+      .map((parameter) => [
+        parameter,
+        parameter.curvature ? parameter.curvature.data.slice() : new Float32Array(parameter.size),
+      ]),
+  );
+  for (const parameter of module.parameters()) parameter.curvature = null;
+  return { inputCurvature: leaf.curvature!.data.slice(), parameterCurvatures };
+}
+
+/**
+ * Per pattern (reduction 'sum'): the loss's diagonal second derivatives with respect to its
+ * input, from `backwardCurvature` on the loss's ops, and its gradient, from `backward`.
+ */
+export function tapeLossCurvature(
+  spec: LossSpec,
+  output: Tensor,
+  labels: Tensor<'int32'> | Tensor,
+): { curvature: Float32Array; gradient: Float32Array } {
+  const leaf = tensor(output.data, output.shape, { requiresGrad: true });
+  const loss = computeLoss(spec, leaf, labels, { reduction: 'sum' });
+  loss.backwardCurvature({ retainGraph: true });
+  loss.backward();
+  return { curvature: leaf.curvature!.data.slice(), gradient: leaf.grad!.data.slice() };
 }
