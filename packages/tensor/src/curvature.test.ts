@@ -509,3 +509,27 @@ describe('the pass', () => {
     expect(() => tensor([1]).backwardCurvature()).toThrow(/does not require grad/);
   });
 });
+
+describe('the README example', () => {
+  it('prints the mean over samples of 2 x_i^2 and leaves .grad alone', () => {
+    const w = tensor(
+      [
+        [0.5, -1],
+        [2, 0.25],
+      ],
+      undefined,
+      { requiresGrad: true },
+    );
+    const x = tensor([
+      [1, 2],
+      [-1, 0.5],
+    ]);
+    const loss = mean(sum(ops.square(linear(x, w)), 1));
+    loss.backwardCurvature();
+    expect(w.curvature!.toArray()).toEqual([
+      [2, 4.25],
+      [2, 4.25],
+    ]);
+    expect(w.grad).toBeNull();
+  });
+});

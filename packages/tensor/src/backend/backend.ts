@@ -15,8 +15,8 @@
  *   have been created under another backend); it may take a zero-copy path for its own memory.
  * - Output arrays are written, not read (unless a member says it accumulates), and never alias
  *   an input unless the member says so. Outputs are always contiguous, row-major.
- * - Gradient rules are not kernels: autograd (src/ops/) expresses them with these kernels, so
- *   a new backend gets every gradient for free. Only the few backward passes that are their
+ * - Gradient and curvature rules are not kernels: autograd (src/ops/) expresses them with these
+ *   kernels, so a new backend gets every gradient and the SDLM curvature pass for free. Only the few backward passes that are their
  *   own computation (conv2d, pooling, unary derivatives, log-softmax) are kernels.
  * - Backends register with `registerBackend(name, kernels)`, possibly with only some kernels:
  *   the rest fall back to `reference` (src/backend/reference/), the readable specification

@@ -6,7 +6,7 @@ import { getBackend } from '../backend/backend.js';
 import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './checks.js';
-import { add, mul, relu, square } from './elementwise.js';
+import { add, mul, relu } from './elementwise.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 
