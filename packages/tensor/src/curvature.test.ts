@@ -2,7 +2,7 @@
 // the pass itself (accumulation, which tensors get g, graph release), and the new fused ops'
 // gradients against finite differences.
 import { describe, expect, it } from 'vitest';
-import { backwardCurvature } from './autograd.js';
+import { backwardCurvature, gaussNewton, recordOp } from './autograd.js';
 import type { Activation } from './backend/backend.js';
 import { tensor, uniform } from './creation.js';
 import { Generator } from './generator.js';
@@ -531,5 +531,47 @@ describe('the README example', () => {
       [2, 4.25],
     ]);
     expect(w.grad).toBeNull();
+  });
+});
+
+describe('which tensors get a gradient in the curvature pass', () => {
+  /** x * 3 as a hand-recorded op whose backward counts its calls. */
+  function counted(x: Tensor, withRule: boolean) {
+    const calls = { backward: 0 };
+    const out = ops.mul(x.detach(), 3);
+    const result = recordOp(
+      out,
+      'counted',
+      [x],
+      (g) => {
+        calls.backward++;
+        return [ops.mul(g, 3)];
+      },
+      withRule ? gaussNewton((h) => [ops.mul(h, 9)]) : null,
+    );
+    return { result, calls };
+  }
+
+  it('computes g only where an own term needs it', () => {
+    const x = tensor([1, -2], undefined, { requiresGrad: true });
+    // square has an own term, so its output needs g; the counted op below it does not.
+    const { result, calls } = counted(x, true);
+    sum(ops.square(result)).backwardCurvature();
+    expect(calls.backward).toBe(0);
+    // h at x = 9 * (own term 2 + Gauss-Newton 0) = 18
+    expect(Array.from(x.curvature!.data)).toEqual([18, 18]);
+    // above an own-term op g must flow through it: h at y = 9 * 0 + max(0, 2 * 3) = 6
+    const y = tensor([0.5, 1], undefined, { requiresGrad: true });
+    const above = counted(ops.square(y), true);
+    sum(above.result).backwardCurvature();
+    expect(above.calls.backward).toBe(1);
+    expect(Array.from(y.curvature!.data)).toEqual([6, 6]);
+  });
+
+  it('names an op without a curvature rule', () => {
+    const x = tensor([1, 2], undefined, { requiresGrad: true });
+    expect(() => sum(counted(x, false).result).backwardCurvature()).toThrow(
+      /op counted has no curvature rule/,
+    );
   });
 });
