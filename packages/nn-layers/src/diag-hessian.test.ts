@@ -1,4 +1,4 @@
-import { Generator, mul, sum, tensor } from '@lenet/tensor';
+import { Generator, mul, noGrad, sum, tensor } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
 import { estimateDiagHessian } from './diag-hessian.js';
 import { Conv2d } from './layers/conv2d.js';
@@ -354,6 +354,24 @@ describe('estimateDiagHessian on LeNet-5', () => {
     // d2E/da^2 = 2 f'(a)^2 <= 2 (1.7159 * 2/3)^2 = 2.6172, reached near a = 0
     for (const value of f6Bias) expect(value).toBeGreaterThan(2.5);
     for (const value of f6Bias) expect(value).toBeLessThanOrEqual(2.6172);
+  });
+
+  it("leaves .grad and each parameter's previous .curvature as they were, even under noGrad", () => {
+    const parameters = model.parameters();
+    const grad = tensor(new Float32Array(parameters[0].size).fill(7), parameters[0].shape);
+    const curvature = tensor(new Float32Array(parameters[1].size).fill(3), parameters[1].shape);
+    parameters[0].grad = grad;
+    parameters[1].curvature = curvature;
+    const inside = noGrad(() => estimateDiagHessian(model, { input, labels }, 'rbf-mse'));
+    expect(parameters[0].grad).toBe(grad);
+    expect(grad.data.every((v) => v === 7)).toBe(true);
+    expect(parameters[1].curvature).toBe(curvature);
+    expect(curvature.data.every((v) => v === 3)).toBe(true);
+    expect(parameters.slice(2).every((p) => p.curvature === null)).toBe(true);
+    const outside = estimateDiagHessian(model, { input, labels }, 'rbf-mse');
+    expect(flatten(inside)).toEqual(flatten(outside));
+    parameters[0].grad = null;
+    parameters[1].curvature = null;
   });
 
   it('accepts several batches and refuses none', () => {
