@@ -1,15 +1,28 @@
-import { Generator, mul, noGrad, sum, tensor } from '@lenet/tensor';
+import {
+  add,
+  Generator,
+  log,
+  mean,
+  mul,
+  noGrad,
+  square,
+  sub,
+  sum,
+  type Tensor,
+  tensor,
+} from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
 import { estimateDiagHessian } from './diag-hessian.js';
 import { Conv2d } from './layers/conv2d.js';
 import { Linear } from './layers/linear.js';
+import { MaxPool2d } from './layers/pooling.js';
 import { RBFOutput } from './layers/rbf-output.js';
 import { Sequential } from './layers/sequential.js';
-import { Flatten } from './layers/shape-layers.js';
+import { Dropout, Flatten } from './layers/shape-layers.js';
 import { LogSoftmax } from './layers/softmax.js';
 import type { LossSpec } from './losses.js';
 import { lenet5 } from './models.js';
-import type { Module } from './module.js';
+import { Module } from './module.js';
 import {
   conv2d64,
   gaussNewtonDiagonalFull,
@@ -383,5 +396,45 @@ describe('estimateDiagHessian on LeNet-5', () => {
     const whole = flatten(estimateDiagHessian(model, { input, labels }, 'rbf-mse'));
     expect(split).toBeAllclose(whole, { rtol: 1e-4, atol: 1e-9 });
     expect(() => estimateDiagHessian(model, [], 'rbf-mse')).toThrow(/no samples/);
+  });
+});
+
+describe('the curvature pass on a model the zoo does not have', () => {
+  /** x + block(x): a residual connection, written with an op in forward. */
+  class Residual extends Module {
+    constructor(readonly block: Module) {
+      super();
+      this.registerModule('block', block);
+    }
+    forward(input: Tensor): Tensor {
+      return add(input, this.block.forward(input));
+    }
+  }
+
+  it('a CNN with ReLU, max pooling, dropout, a residual block and a loss written with ops', () => {
+    const generator = new Generator(12);
+    const model = new Sequential([
+      new Conv2d(1, 4, 3, { activation: 'relu', generator, init: 'he-uniform' }),
+      new MaxPool2d(2),
+      new Flatten(),
+      new Residual(new Linear(36, 36, { activation: 'relu', generator, init: 'he-uniform' })),
+      new Dropout(0.25, { generator: new Generator(3) }),
+      new Linear(36, 3, { generator, init: 'xavier-uniform' }),
+    ]);
+    const input = randomInput([4, 1, 8, 8], 5);
+    const target = randomInput([4, 3], 6);
+    for (const parameter of model.parameters()) parameter.curvature = null;
+    // A loss written with ops: the mean over samples of sum log(1 + (y - t)^2)
+    const residual = sub(model.forward(input), target);
+    mean(sum(log(add(square(residual), 1)), 1)).backwardCurvature();
+    for (const [name, parameter] of model.namedParameters()) {
+      const values = parameter.curvature!.data;
+      expect(
+        values.every((v) => Number.isFinite(v) && v >= 0),
+        name,
+      ).toBe(true);
+      expect(Math.max(...values), name).toBeGreaterThan(0);
+      expect(parameter.grad, name).toBeNull();
+    }
   });
 });
