@@ -12,9 +12,11 @@
 // the intermediate tensors can be garbage collected even if the caller keeps the output;
 // pass { retainGraph: true } to run backward through the same graph again.
 import { getBackend } from './backend/backend.js';
+import { noteAccumulatorStore } from './compile/trace.js';
 import { onesLike } from './creation.js';
 import { NonFiniteError, ShapeError } from './errors.js';
 import { add } from './ops/elementwise.js';
+import { copyInto } from './ops/shape.js';
 import { contiguousStrides, sameShape } from './shape-utils.js';
 import { type DType, type GradNode, Tensor } from './tensor.js';
 
@@ -198,8 +200,14 @@ export function backward(
   }
 }
 
-/** t.grad += grad, in place once t.grad exists (so a parameter's gradient buffer is reused). */
+/**
+ * t.grad += grad, in place once t.grad exists (so a parameter's gradient buffer is reused);
+ * otherwise t.grad becomes a private copy (the incoming gradient may be shared with other
+ * tensors' gradients). Both are kernel calls and the attachment is a host step, so a compiled
+ * program replays exactly this.
+ */
 function storeGrad(tensor: Tensor<DType>, grad: Tensor): void {
+  noteAccumulatorStore(tensor, 'grad');
   const existing = tensor.grad;
   if (existing && sameShape(existing.shape, tensor.shape)) {
     const strides = contiguousStrides(existing.shape);
@@ -214,8 +222,7 @@ function storeGrad(tensor: Tensor<DType>, grad: Tensor): void {
     });
     return;
   }
-  // A private copy: the incoming gradient may be shared with other tensors' gradients.
   const copy = Tensor.empty(grad.shape);
-  copy.data.set(grad.data);
-  tensor.grad = copy;
+  copyInto(copy, grad);
+  tensor.grad = copy; // while compile traces, recorded as a host step
 }

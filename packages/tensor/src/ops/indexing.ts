@@ -5,6 +5,7 @@ import { ShapeError } from '../errors.js';
 import { normalizeAxis } from '../shape-utils.js';
 import { type DType, Tensor } from '../tensor.js';
 import { checkFloat, checkInt } from './checks.js';
+import { copyInto } from './shape.js';
 
 /**
  * out[..., j, ...] = x[..., indices[..., j, ...], ...] along `axis` (PyTorch `gather`):
@@ -37,7 +38,10 @@ export function gather(input: Tensor, axis: number, indicesTensor: Tensor<DType>
     output: out.data,
   });
   return recordOp(out, 'gather', [x], (g) => {
+    // scatterAdd accumulates: start from zeros copied by a kernel, so a compiled replay (which
+    // reuses this buffer) starts from zeros too.
     const gradInput = Tensor.empty(x.shape);
+    copyInto(gradInput, Tensor.empty(x.shape));
     getBackend().scatterAdd({
       outer,
       axis: length,

@@ -7,7 +7,7 @@ import { normalizeAxis, sameShape } from '../shape-utils.js';
 import { type DType, Tensor } from '../tensor.js';
 import { checkFloat } from './checks.js';
 import { exp, mul } from './elementwise.js';
-import { expand, permute, reshape } from './shape.js';
+import { copyInto, expand, permute, reshape } from './shape.js';
 
 /** Sorted, distinct, non-negative axes; all axes when `axis` is undefined. */
 function resolveAxes(
@@ -74,7 +74,7 @@ function sumKeepDim(x: Tensor, axes: readonly number[]): Tensor {
 
 function copyOf(x: Tensor): Tensor {
   const out = Tensor.empty(x.shape);
-  out.data.set(x.data);
+  copyInto(out, x);
   return out;
 }
 
