@@ -18,7 +18,9 @@ import {
   exp,
   log,
   logSoftmax,
+  max,
   mean,
+  minimum,
   mul,
   neg,
   noGrad,
@@ -28,7 +30,6 @@ import {
   sub,
   sum,
   type Tensor,
-  tensor,
 } from '@lenet/tensor';
 import { writeLabelLossCurvature, writeMseCurvature } from './loss-curvature.js';
 
@@ -148,19 +149,12 @@ export function rbfMapLoss(
   checkLabels('rbfMapLoss', penalties, labels);
   const j = options.j ?? DEFAULT_RBF_MAP_J;
   if (!Number.isFinite(j)) throw new RangeError(`rbfMapLoss: j must be finite, got ${j}`);
-  const [batch, classes] = penalties.shape;
-  const values = penalties.data;
-  const shift = new Float32Array(batch);
-  const rubbish = new Float32Array(batch);
-  for (let n = 0; n < batch; n++) {
-    let minimum = j;
-    for (let i = 0; i < classes; i++) minimum = Math.min(minimum, values[n * classes + i]);
-    shift[n] = minimum;
-    rubbish[n] = Math.exp(-(j - minimum));
-  }
-  const shiftTensor = tensor(shift, [batch, 1]);
-  const sumExp = sum(exp(neg(sub(penalties, shiftTensor))), 1);
-  const logTerm = sub(log(add(sumExp, tensor(rubbish, [batch]))), tensor(shift, [batch]));
+  // The shift m is computed with ops (not read in JavaScript), so compiled programs replay it.
+  const batch = penalties.shape[0];
+  const shift = minimum(neg(max(neg(penalties), 1, true)), j); // [batch, 1]
+  const rubbish = exp(sub(shift, j)); // e^-(j - m)
+  const sumExp = sum(exp(neg(sub(penalties, shift))), 1, true);
+  const logTerm = reshape(sub(log(add(sumExp, rubbish)), shift), [batch]);
   return reduce(add(pick(penalties, labels), logTerm), options, 'rbfMapLoss');
 }
 

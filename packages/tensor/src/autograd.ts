@@ -12,7 +12,7 @@
 // the intermediate tensors can be garbage collected even if the caller keeps the output;
 // pass { retainGraph: true } to run backward through the same graph again.
 import { getBackend } from './backend/backend.js';
-import { noteAccumulatorStore } from './compile/trace.js';
+import { markLastCopyElidable, noteAccumulatorStore } from './compile/trace.js';
 import { onesLike } from './creation.js';
 import { NonFiniteError, ShapeError } from './errors.js';
 import { add } from './ops/elementwise.js';
@@ -224,5 +224,6 @@ function storeGrad(tensor: Tensor<DType>, grad: Tensor): void {
   }
   const copy = Tensor.empty(grad.shape);
   copyInto(copy, grad);
+  markLastCopyElidable();
   tensor.grad = copy; // while compile traces, recorded as a host step
 }

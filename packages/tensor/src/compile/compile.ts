@@ -19,10 +19,10 @@
 //   traced again, so a replay always does what the eager function would have done.
 
 import { isGradEnabled } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { type Backend, type CopyArgs, getBackend } from '../backend/backend.js';
 import { copyInto } from '../ops/shape.js';
 import { type DType, Tensor } from '../tensor.js';
-import { recordTrace, type Trace, type TracedCall } from './trace.js';
+import { recordTrace, type StorageField, type Trace, type TracedCall } from './trace.js';
 
 /** A compiled function: call it like the original. */
 export interface CompiledFunction<Inputs extends readonly Tensor<DType>[], Result> {
@@ -47,7 +47,27 @@ class Program<Result> {
     readonly result: Result,
     private readonly trace: Trace,
   ) {
-    this.run = trace.calls.map((call) => replayer(call, trace));
+    const calls = elideCopies(trace, storagesOf(result));
+    this.run = calls.map((call) => replayer(call, trace));
+    this.backend = trace.backend;
+    this.inputCopies = inputs.map((input) => ({
+      shape: [input.size],
+      input: input.data,
+      inputOffset: 0,
+      inputStrides: [1],
+      output: input.data,
+      outputOffset: 0,
+      outputStrides: [1],
+    }));
+  }
+
+  private readonly backend: Backend;
+  /** One reused argument object per input for the copy into the program. */
+  private readonly inputCopies: CopyArgs[];
+
+  /** Number of calls a replay makes (kernels and host steps), after rewrites. */
+  get callCount(): number {
+    return this.run.length;
   }
 
   /** Whether every leaf's gradient (and curvature) is in the state the trace saw. */
@@ -61,7 +81,13 @@ class Program<Result> {
   }
 
   replay(inputs: readonly Tensor<DType>[]): Result {
-    for (let i = 0; i < inputs.length; i++) copyInto(this.inputs[i], inputs[i]);
+    const copies = this.inputCopies;
+    for (let i = 0; i < inputs.length; i++) {
+      const args = copies[i];
+      args.input = inputs[i].data;
+      args.output = this.inputs[i].data;
+      this.backend.copy(args);
+    }
     const run = this.run;
     for (let i = 0; i < run.length; i++) run[i]();
     return this.result;
@@ -82,6 +108,57 @@ function replayer(call: TracedCall, trace: Trace): () => void {
     }
     kernel(args);
   };
+}
+
+type AnyStorage = StorageField['storage'];
+
+/** The storages of the tensors in a result (a tensor, or arrays and plain objects of them). */
+function storagesOf(result: unknown, found = new Set<AnyStorage>(), depth = 0): Set<AnyStorage> {
+  if (result instanceof Tensor) {
+    found.add(result.storage);
+  } else if (result && typeof result === 'object' && depth < 4) {
+    for (const value of Object.values(result)) storagesOf(value, found, depth + 1);
+  }
+  return found;
+}
+
+function references(call: TracedCall, storage: AnyStorage): boolean {
+  return call.kind === 'kernel' && call.fields.some((field) => field.storage === storage);
+}
+
+/**
+ * The rewrite that removes the copy of a freshly computed gradient into the leaf's new `.grad`
+ * buffer: the kernels that produced the source write into the target instead. Only for copies
+ * marked elidable whose source is the program's own, unseen by host steps and results, and
+ * unused after the copy (and whose target is unused before it).
+ */
+function elideCopies(trace: Trace, resultStorages: Set<AnyStorage>): TracedCall[] {
+  const calls: (TracedCall | null)[] = [...trace.calls];
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i];
+    if (call?.kind !== 'kernel' || !trace.elidableCopies.has(call)) continue;
+    const source = call.fields.find((field) => field.key === 'input')?.storage;
+    const target = call.fields.find((field) => field.key === 'output')?.storage;
+    if (!source || !target || source.length !== target.length) continue;
+    if (!trace.allocated.has(source) || !trace.allocated.has(target)) continue;
+    if (trace.hostTouched.has(source) || resultStorages.has(source)) continue;
+    const earlier = calls.slice(0, i).filter((c): c is TracedCall => c !== null);
+    const later = calls.slice(i + 1).filter((c): c is TracedCall => c !== null);
+    if (earlier.some((c) => references(c, target))) continue;
+    if (later.some((c) => references(c, source))) continue;
+    for (let j = 0; j < i; j++) {
+      const before = calls[j];
+      if (before?.kind !== 'kernel' || !references(before, source)) continue;
+      calls[j] = {
+        ...before,
+        fields: before.fields.map((field) =>
+          field.storage === source ? { key: field.key, storage: target } : field,
+        ),
+      };
+    }
+    calls[i] = null;
+  }
+  return calls.filter((c): c is TracedCall => c !== null);
 }
 
 function signature(inputs: readonly Tensor<DType>[]): string {

@@ -55,6 +55,12 @@ export interface Trace {
   readonly backend: Backend;
   readonly calls: readonly TracedCall[];
   readonly guards: readonly AccumulatorGuard[];
+  /** Storage allocated while tracing (the program's own buffers; everything else is outside). */
+  readonly allocated: ReadonlySet<AnyStorage>;
+  /** Storage that host steps read or write (invisible to rewrites of kernel arguments). */
+  readonly hostTouched: ReadonlySet<AnyStorage>;
+  /** Copies a rewrite may remove by writing their source's producer straight into the target. */
+  readonly elidableCopies: ReadonlySet<KernelCall>;
 }
 
 interface ActiveTrace {
@@ -67,6 +73,11 @@ interface ActiveTrace {
   readonly guards: AccumulatorGuard[];
   /** Leaves whose accumulator the traced code assigned itself (replays assign it too). */
   readonly assigned: Set<Tensor<DType>>;
+  readonly allocated: Set<AnyStorage>;
+  readonly hostTouched: Set<AnyStorage>;
+  readonly elidableCopies: Set<KernelCall>;
+  /** True while a host step runs (its `.data` reads go to hostTouched). */
+  inHostStep: boolean;
 }
 
 let active: ActiveTrace | null = null;
@@ -82,8 +93,28 @@ export function isTracing(): boolean {
  * `fn` must read tensor memory through `Tensor.data` when it runs (never a view kept from before).
  */
 export function hostStep(fn: () => void): void {
-  fn();
-  if (active) active.calls.push({ kind: 'host', run: fn });
+  if (!active) {
+    fn();
+    return;
+  }
+  active.inHostStep = true;
+  try {
+    fn();
+  } finally {
+    active.inHostStep = false;
+  }
+  active.calls.push({ kind: 'host', run: fn });
+}
+
+/**
+ * Marks the kernel call just recorded (a whole-buffer `copy`) as one a compiled program may
+ * remove, by making the kernels that produced its source write into its target instead (the
+ * copy of a fresh gradient into `.grad`).
+ */
+export function markLastCopyElidable(): void {
+  if (!active) return;
+  const last = active.calls[active.calls.length - 1];
+  if (last?.kind === 'kernel' && last.kernel === 'copy') active.elidableCopies.add(last);
 }
 
 /**
@@ -108,6 +139,10 @@ export function recordTrace<T>(fn: () => T): { result: T; trace: Trace } {
     buffers: new Set(),
     guards: [],
     assigned: new Set(),
+    allocated: new Set(),
+    hostTouched: new Set(),
+    elidableCopies: new Set(),
+    inHostStep: false,
   };
   active = trace;
   setTraceBackend(recordingBackend(backend, trace));
@@ -115,6 +150,7 @@ export function recordTrace<T>(fn: () => T): { result: T; trace: Trace } {
     data(storage, data) {
       trace.storageOf.set(data, storage);
       trace.buffers.add(data.buffer);
+      if (trace.inHostStep) trace.hostTouched.add(storage);
     },
     assignGrad(tensor, _value, assign) {
       // Before any store the trace guards, the traced code decides the state itself.
@@ -124,7 +160,17 @@ export function recordTrace<T>(fn: () => T): { result: T; trace: Trace } {
   });
   try {
     const result = fn();
-    return { result, trace: { backend, calls: trace.calls, guards: trace.guards } };
+    return {
+      result,
+      trace: {
+        backend,
+        calls: trace.calls,
+        guards: trace.guards,
+        allocated: trace.allocated,
+        hostTouched: trace.hostTouched,
+        elidableCopies: trace.elidableCopies,
+      },
+    };
   } finally {
     active = null;
     setTraceBackend(null);
@@ -139,6 +185,11 @@ function isTypedArray(value: unknown): value is ArrayBufferView {
 /** A backend that runs each kernel of `backend` and appends the call to `trace`. */
 function recordingBackend(backend: Backend, trace: ActiveTrace): Backend {
   const recording: Record<string, unknown> = { ...backend };
+  recording.allocate = (length: number) => {
+    const storage = backend.allocate(length);
+    trace.allocated.add(storage);
+    return storage;
+  };
   for (const key of Object.keys(backend) as (keyof Backend)[]) {
     const member = backend[key];
     if (typeof member !== 'function' || key === 'allocate') continue;

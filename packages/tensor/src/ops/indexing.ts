@@ -62,6 +62,8 @@ export function oneHot(labelsTensor: Tensor<DType>, classes: number): Tensor {
     throw new RangeError(`oneHot: classes must be a positive integer, got ${classes}`);
   const out = Tensor.empty([...labels.shape, classes]);
   const ones = new Float32Array(labels.size).fill(1);
+  // scatterAdd accumulates: zero first with a kernel, so a compiled replay starts from zeros.
+  copyInto(out, Tensor.empty(out.shape));
   getBackend().scatterAdd({
     outer: labels.size,
     axis: classes,
