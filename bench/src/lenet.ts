@@ -1,15 +1,15 @@
 // This project: LeNet-5 (modern form) on the `reference` or `wasm` backend, 1 or 2 threads,
-// through the paths `fit` takes: nn-layers' execution plan (no tape) on one thread, and for
-// batch size 1, which is not split; the DataParallel engine on two.
-import { compilePlan, type ExecutionPlan, lenet5Modern } from '@lenet/nn-layers';
+// through the path `fit` takes: the DataParallel engine, whose replicas (this thread alone
+// for one thread, and for a batch of 1, which is not split) run compiled programs.
+import { lenet5Modern } from '@lenet/nn-layers';
 import { noGrad, setBackend, tensor } from '@lenet/tensor';
 import { DataParallel, SGD } from '@lenet/trainer';
 import {
   type ContenderResult,
   Figures,
   INFER_BATCHES,
-  imagesPerSecond,
   imagesPerSecondAsync,
+  imagesPerSecond,
   syntheticBatch,
   TRAIN_BATCHES,
 } from './timing.js';
@@ -18,16 +18,6 @@ export async function measureLenet(backend: string, threads: number): Promise<Co
   setBackend(backend);
   const model = lenet5Modern({ activation: 'tanh', pooling: 'avg', seed: 1 });
   const optimizer = new SGD(model.parameters(), { learningRate: 0.01, momentum: 0.9 });
-  const plans = new Map<string, ExecutionPlan>();
-  const planOf = (batchSize: number, gradients: boolean) => {
-    const key = `${batchSize} ${gradients}`;
-    let plan = plans.get(key);
-    if (!plan) {
-      plan = compilePlan(model, { batchSize, loss: 'cross-entropy', gradients });
-      plans.set(key, plan);
-    }
-    return plan;
-  };
   const engine = await DataParallel.open({
     model,
     loss: 'cross-entropy',
@@ -39,52 +29,25 @@ export async function measureLenet(backend: string, threads: number): Promise<Co
   try {
     for (const batch of TRAIN_BATCHES) {
       const { images, labels } = syntheticBatch(batch);
-      if (batch === 1 || threads === 1) {
-        const plan = planOf(batch, true);
-        figures.set(
-          'train',
-          batch,
-          imagesPerSecond(() => {
-            plan.setInput(images);
-            plan.forward();
-            plan.loss(labels);
-            plan.backward();
-            optimizer.step();
-          }, batch),
-        );
-      } else {
-        figures.set(
-          'train',
-          batch,
-          await imagesPerSecondAsync(async () => {
-            await engine.trainBatch(images, labels, batch);
-            optimizer.step();
-          }, batch),
-        );
-      }
+      figures.set(
+        'train',
+        batch,
+        await imagesPerSecondAsync(async () => {
+          await engine.trainBatch(images, labels, batch);
+          optimizer.step();
+        }, batch),
+      );
     }
     if (threads > 1) figures.notes.push('batch 1 is not split: it runs on one thread');
     for (const batch of INFER_BATCHES) {
       const { images, labels } = syntheticBatch(batch);
-      if (batch === 1 || threads === 1) {
-        const plan = planOf(batch, false);
-        figures.set(
-          'infer',
-          batch,
-          imagesPerSecond(() => {
-            plan.setInput(images);
-            plan.forward();
-          }, batch),
-        );
-      } else {
-        figures.set(
-          'infer',
-          batch,
-          await imagesPerSecondAsync(async () => {
-            await engine.evaluateBatch(images, labels, batch);
-          }, batch),
-        );
-      }
+      figures.set(
+        'infer',
+        batch,
+        await imagesPerSecondAsync(async () => {
+          await engine.evaluateBatch(images, labels, batch);
+        }, batch),
+      );
     }
     if (threads === 1) {
       // What calling the model through the autograd ops gives (no tape under noGrad).

@@ -26,6 +26,11 @@
 // After either pass the graph is released (each node forgets its inputs and closures) so
 // the intermediate tensors can be garbage collected even if the caller keeps the output;
 // pass { retainGraph: true } to run through the same graph again.
+import {
+  type AccumulatorField,
+  markLastCopyElidable,
+  noteAccumulatorStore,
+} from './compile/trace.js';
 import { NonFiniteError, ShapeError } from './errors.js';
 import { addInPlace, copied, filled } from './kernel-calls.js';
 import { add } from './ops/elementwise.js';
@@ -263,19 +268,31 @@ export function backward(
   if (!options.retainGraph) releaseGraph(order);
 }
 
-/** t.grad += grad, in place once t.grad exists (so a parameter's gradient buffer is reused). */
+/**
+ * t.grad += grad, in place once t.grad exists (so a parameter's gradient buffer is reused);
+ * otherwise t.grad becomes a private copy (the incoming gradient may be shared with other
+ * tensors' gradients). Both are kernel calls and the attachment is a host step, so a compiled
+ * program replays exactly this.
+ */
 function storeGrad(tensor: Tensor<DType>, grad: Tensor): void {
-  const existing = tensor.grad;
-  if (existing && sameShape(existing.shape, tensor.shape)) addInPlace(existing, grad);
-  // A private copy: the incoming gradient may be shared with other tensors' gradients.
-  else tensor.grad = copied(grad);
+  storeInto(tensor, 'grad', grad);
 }
 
 /** t.curvature += h, like `storeGrad`. */
 function storeCurvature(tensor: Tensor<DType>, curvature: Tensor): void {
-  const existing = tensor.curvature;
-  if (existing && sameShape(existing.shape, tensor.shape)) addInPlace(existing, curvature);
-  else tensor.curvature = copied(curvature);
+  storeInto(tensor, 'curvature', curvature);
+}
+
+function storeInto(tensor: Tensor<DType>, field: AccumulatorField, value: Tensor): void {
+  noteAccumulatorStore(tensor, field);
+  const existing = tensor[field];
+  if (existing && sameShape(existing.shape, tensor.shape)) {
+    addInPlace(existing, value);
+    return;
+  }
+  const copy = copied(value);
+  markLastCopyElidable();
+  tensor[field] = copy; // while compile traces, recorded as a host step
 }
 
 /**

@@ -24,6 +24,11 @@ export {
 } from './backend/wasm/wasm-backend.js';
 export type { StoragePoolStatistics } from './backend/wasm/wasm-storage.js';
 export {
+  type CompiledFunction,
+  type CompileOptions,
+  compile,
+} from './compile/compile.js';
+export {
   arange,
   type CreateOptions,
   fromUint8,
@@ -41,6 +46,7 @@ export { AxisError, DTypeError, NonFiniteError, ShapeError } from './errors.js';
 export { Generator, type GeneratorState } from './generator.js';
 export { type ConnectionTable, type Conv2dOptions, conv2d } from './ops/conv.js';
 export { squaredDistance } from './ops/distance.js';
+export { dropout } from './ops/dropout.js';
 export {
   abs,
   add,

@@ -12,19 +12,21 @@ export function filled(shape: readonly number[], value: number): Tensor {
   return out;
 }
 
-/** A contiguous copy of `x` with its own storage (the backend's copy kernel; int32 too). */
+/**
+ * A copy of `x` with its own storage: one whole-buffer copy kernel call (int32 too), which
+ * compile may elide (see `markLastCopyElidable`).
+ */
 export function copied<D extends DType>(x: Tensor<D>): Tensor<D> {
   const out = Tensor.empty(x.shape, x.dtype);
   if (x.size === 0) return out;
-  const strides = contiguousStrides(x.shape);
   getBackend().copy({
-    shape: x.shape,
+    shape: [x.size],
     input: x.data,
     inputOffset: 0,
-    inputStrides: strides,
+    inputStrides: [1],
     output: out.data,
     outputOffset: 0,
-    outputStrides: strides,
+    outputStrides: [1],
   });
   return out;
 }

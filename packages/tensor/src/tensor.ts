@@ -50,6 +50,25 @@ export interface CurvatureRule {
   apply(curvatureOutput: Tensor, gradOutput: Tensor | null): readonly (Tensor | null)[];
 }
 
+/** What `compile` watches while it traces (src/compile/trace.ts). */
+export interface TraceObserver {
+  /** A `Tensor.data` read: the array and the storage it belongs to. */
+  data(storage: Storage | Int32Storage, data: Float32Array | Int32Array): void;
+  /** An assignment to `.grad` or `.curvature`; the observer performs it (and records it for replays). */
+  assignAccumulator(
+    tensor: Tensor<DType>,
+    field: 'grad' | 'curvature',
+    value: Tensor | null,
+    assign: () => void,
+  ): void;
+}
+let traceObserver: TraceObserver | null = null;
+
+/** @internal Set by `compile` while it traces; null ends it. */
+export function setTraceObserver(observer: TraceObserver | null): void {
+  traceObserver = observer;
+}
+
 export class Tensor<D extends DType = 'float32'> {
   /** Sizes of each dimension, row-major; [] for a scalar. */
   readonly shape: readonly number[];
@@ -61,12 +80,41 @@ export class Tensor<D extends DType = 'float32'> {
    * non-leaves that called `retainGrad()`. Accumulates (+=) over backward calls until reset
    * (`t.grad = null`, or an optimizer's zeroGrad()).
    */
-  grad: Tensor | null = null;
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+
+  set grad(value: Tensor | null) {
+    if (traceObserver === null) {
+      this.#grad = value;
+      return;
+    }
+    traceObserver.assignAccumulator(this, 'grad', value, () => {
+      this.#grad = value;
+    });
+  }
+
+  #grad: Tensor | null = null;
+
   /**
    * The diagonal Gauss-Newton curvature d2E/dx^2 accumulated by `backwardCurvature()` on
    * leaves that require grad (SDLM's h_kk). Accumulates like `.grad` until reset (`= null`).
    */
-  curvature: Tensor | null = null;
+  get curvature(): Tensor | null {
+    return this.#curvature;
+  }
+
+  set curvature(value: Tensor | null) {
+    if (traceObserver === null) {
+      this.#curvature = value;
+      return;
+    }
+    traceObserver.assignAccumulator(this, 'curvature', value, () => {
+      this.#curvature = value;
+    });
+  }
+
+  #curvature: Tensor | null = null;
   /** @internal The op that produced this tensor (null for leaves and under noGrad). */
   gradNode: GradNode | null = null;
   /** @internal Whether a non-leaf keeps its gradient (see `retainGrad`). */
@@ -93,7 +141,9 @@ export class Tensor<D extends DType = 'float32'> {
    * changes the tensor in place (autograd does not see such writes).
    */
   get data(): DataOf<D> {
-    return this.storage.data as DataOf<D>;
+    const data = this.storage.data as DataOf<D>;
+    if (traceObserver !== null) traceObserver.data(this.storage, data);
+    return data;
   }
 
   /** Number of dimensions. */

@@ -1,11 +1,10 @@
 // On-line training (batch size 1) step by step: forward + loss + backward + optimizer update,
-// on the execution plan and on the tape, for the paper's LeNet-5 (RBF output, MAP loss, SDLM)
+// compiled (the BatchRunner `fit` uses) and on the eager tape, for the paper's LeNet-5 (RBF output, MAP loss, SDLM)
 // and the benchmark's modern LeNet-5 (tanh, average pooling, cross-entropy, SGD momentum 0.9).
 // Steps per CPU-second and per wall-second; never fails on time. A shared machine makes the
 // wall figures noisy: compare rows of one run, and read the CPU column for the cost of a step.
 // Run: npx tsx --conditions=@lenet/source bench/online-step.bench.ts [seconds per row]
 import {
-  compilePlan,
   computeLoss,
   type LossSpec,
   lenet5,
@@ -13,6 +12,8 @@ import {
   type Sequential,
 } from '@lenet/nn-layers';
 import { Generator, getBackend, tensor } from '@lenet/tensor';
+import { BatchRunner } from '../src/batch-runner.js';
+import { resolveLoss } from '../src/loss.js';
 import type { Optimizer } from '../src/optimizer.js';
 import { SDLM } from '../src/sdlm.js';
 import { SGD } from '../src/sgd.js';
@@ -61,12 +62,14 @@ const settings: Setting[] = [
 
 const rows: Record<string, string>[] = [];
 for (const setting of settings) {
-  const planned = setting.build();
-  const plan = compilePlan(planned, { batchSize: 1, loss: setting.loss });
-  const planOptimizer = setting.optimizer(planned);
-  const planResult = measure((i) => {
-    plan.trainStep(images, labels, 1, i % pool);
-    planOptimizer.step();
+  const compiled = setting.build();
+  const runner = new BatchRunner(compiled, resolveLoss(setting.loss).compute, [1, 32, 32], 10);
+  const compiledOptimizer = setting.optimizer(compiled);
+  const outputs = new Float32Array(pool * 10);
+  const compiledResult = measure((i) => {
+    const row = i % pool;
+    runner.train(images, labels, row, row + 1, outputs);
+    compiledOptimizer.step();
   });
   const taped = setting.build();
   const tapeOptimizer = setting.optimizer(taped);
@@ -81,7 +84,7 @@ for (const setting of settings) {
     tapeOptimizer.step();
   });
   for (const [path, result] of [
-    ['plan', planResult],
+    ['compiled', compiledResult],
     ['tape', tapeResult],
   ] as const) {
     rows.push({

@@ -1,10 +1,11 @@
-import type { Tensor } from '@lenet/tensor';
+import { matmul, type Tensor, tensor } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
 import { samplesFromArrays } from './data.js';
 import { evaluate } from './evaluate.js';
 import type { TrainableModel } from './model.js';
 
-// Six samples whose single feature is their index; the "model" answers from a fixed table.
+// Six samples, each a one-hot vector of its index; the "model" multiplies it by a fixed table
+// of scores (tensor ops, so compiled forward passes replay it).
 const SCORES = [
   [0.9, 0.05, 0.05], // label 0 -> 0
   [0.2, 0.7, 0.1], // label 0 -> 1 (wrong)
@@ -13,23 +14,28 @@ const SCORES = [
   [0.5, 0.1, 0.4], // label 2 -> 0 (wrong)
   [0.1, 0.2, 0.7], // label 2 -> 2
 ];
-const data = samplesFromArrays(new Float32Array([0, 1, 2, 3, 4, 5]), [0, 0, 1, 1, 2, 2], [1], 3);
+const oneHotRows = new Float32Array(36);
+for (let i = 0; i < 6; i++) oneHotRows[i * 6 + i] = 1;
+const data = samplesFromArrays(oneHotRows, [0, 0, 1, 1, 2, 2], [6], 3);
 
-function tableModel(sign = 1) {
+function tableModel(sign = 1, columns = 3) {
   const modes: boolean[] = [];
+  const table = tensor(SCORES.map((row) => row.slice(0, columns).map((s) => sign * s)));
   const model = {
     training: true,
     forward(input: Tensor): Tensor {
       modes.push(model.training);
-      const rows = Array.from(input.data, (index) => SCORES[index].map((s) => sign * s));
-      return { shape: [rows.length, 3], data: new Float32Array(rows.flat()) } as unknown as Tensor;
+      return matmul(input, table);
     },
+    parameters: () => [] as Tensor[],
     train(mode = true) {
       model.training = mode;
     },
     eval() {
       model.training = false;
     },
+    stateDict: () => new Map(),
+    loadStateDict: () => {},
   };
   return { model: model as unknown as TrainableModel, modes };
 }
@@ -55,7 +61,7 @@ describe('evaluate on a hand-made case', () => {
       [4, 2, 0],
     ]);
     expect(result.misclassified[1].scores).toBeAllclose([0.5, 0.1, 0.4]);
-    // Two batches (4 + 2), in evaluation mode; training mode restored afterwards.
+    // Two batches (4 + 2), each traced once, in evaluation mode; training mode restored.
     expect(modes).toEqual([false, false]);
     expect(model.training).toBe(true);
   });
@@ -68,10 +74,7 @@ describe('evaluate on a hand-made case', () => {
   });
 
   it('names a wrongly shaped output', () => {
-    const model = {
-      ...tableModel().model,
-      forward: () => ({ shape: [6, 2], data: new Float32Array(12) }) as unknown as Tensor,
-    };
+    const { model } = tableModel(1, 2);
     expect(() => evaluate(model, data)).toThrow(/output has shape \[6, 2\], expected \[6, 3\]/);
   });
 });

@@ -1,9 +1,9 @@
-import { noGrad, type Tensor } from '@lenet/tensor';
+import type { Tensor } from '@lenet/tensor';
+import { BatchRunner } from './batch-runner.js';
 import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
 import { type LossOption, resolveLoss } from './loss.js';
 import { ConfusionMatrix, type PredictionRule, predictClass } from './metrics.js';
 import type { TrainableModel } from './model.js';
-import { evaluationPlan, forwardInChunks } from './planned.js';
 
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 500. */
@@ -14,11 +14,6 @@ export interface EvaluateOptions {
   loss?: LossOption;
   /** List the misclassified samples with their scores. Default true. */
   misclassified?: boolean;
-  /**
-   * Run the forward passes on `@lenet/nn-layers`' execution plan when it supports the model
-   * (and the loss, given by name); default true. false forces the tape's forward.
-   */
-  plan?: boolean;
 }
 
 /** One misclassified sample: its index in the data set, true and predicted class, output row. */
@@ -48,8 +43,9 @@ export interface Evaluation {
 }
 
 /**
- * Classifies every sample of `data` in batches under `noGrad`, with the model in evaluation
- * mode (its previous mode is restored afterwards).
+ * Classifies every sample of `data` in batches, with the model in evaluation mode (its previous
+ * mode is restored afterwards) and no gradients, through a `BatchRunner` (compiled forward
+ * passes, the same as `fit` uses).
  */
 export function evaluate(
   model: TrainableModel,
@@ -65,62 +61,35 @@ export function evaluate(
   const confusion = new ConfusionMatrix(classCount);
   const misclassified: Misclassified[] = [];
   const assembler = new BatchAssembler(data, batchSize);
-  const plan =
-    options.plan === false
-      ? null
-      : evaluationPlan(model, options.loss, batchSize, data.sampleShape);
-  const wasTraining = model.training;
+  // Without a loss the runner computes a zero in its place (one kernel, never read).
+  const runner = new BatchRunner(
+    model,
+    loss?.compute ?? ((output) => output.sum().mul(0)),
+    data.sampleShape,
+    classCount,
+  );
+  const scores = new Float32Array(batchSize * classCount);
   const started = performance.now();
   let lossSum = 0;
-  /** Scores and loss of `size` samples from `first` (rows of the current batch from `row`). */
-  const record = (
-    scores: Float32Array,
-    labels: Int32Array,
-    row: number,
-    size: number,
-    first: number,
-  ) => {
-    for (let i = 0; i < size; i++) {
-      const label = labels[row + i];
+  for (let start = 0; start < data.length; start += batchSize) {
+    const count = Math.min(batchSize, data.length - start);
+    const batch = assembler.fill(null, start, count);
+    const batchLoss = runner.evaluate(batch.images, batch.labels, 0, count, scores);
+    if (loss) lossSum += batchLoss * count;
+    const labels = batch.labels.data;
+    for (let i = 0; i < count; i++) {
+      const label = labels[i];
       const predicted = predictClass(scores, i * classCount, classCount, rule);
       confusion.add(label, predicted);
       if (keepMisclassified && predicted !== label) {
         misclassified.push({
-          index: first + i,
+          index: start + i,
           label,
           predicted,
           scores: Array.from(scores.subarray(i * classCount, (i + 1) * classCount)),
         });
       }
     }
-  };
-  model.eval();
-  try {
-    noGrad(() => {
-      for (let start = 0; start < data.length; start += batchSize) {
-        const count = Math.min(batchSize, data.length - start);
-        const batch = assembler.fill(null, start, count);
-        const labels = batch.labels.data;
-        if (plan) {
-          forwardInChunks(plan, batch.images, count, (scores, row, size) => {
-            if (plan.outputShape.length !== 1 || plan.outputShape[0] !== classCount) {
-              throw new RangeError(
-                `model output has shape [${size}, ${plan.outputShape.join(', ')}], expected [${size}, ${classCount}] (one score per class)`,
-              );
-            }
-            if (loss) lossSum += plan.loss(labels, size, row) * size;
-            record(scores, labels, row, size, start + row);
-          });
-          continue;
-        }
-        const output = model.forward(batch.images);
-        checkOutput(output, count, classCount);
-        if (loss) lossSum += loss.compute(output, batch.labels).item() * count;
-        record(output.data, labels, 0, count, start);
-      }
-    });
-  } finally {
-    model.train(wasTraining);
   }
   const seconds = (performance.now() - started) / 1000;
   return {

@@ -4,11 +4,16 @@ import { Adam } from './adam.js';
 import { memoryCheckpointStore } from './checkpoint.js';
 import type { LabelledSamples } from './data.js';
 import { type BatchEnd, fit, NonFiniteLossError } from './fit.js';
-import type { LossFunction, TrainableModel } from './model.js';
+import type { TrainableModel } from './model.js';
 import { paperSchedule, stepSchedule } from './schedules.js';
 import { SDLM } from './sdlm.js';
 import { SGD } from './sgd.js';
-import { blobs, FEATURES, SoftmaxRegression } from './test-support/softmax-regression.js';
+import {
+  blobs,
+  FEATURES,
+  poisonedRead,
+  SoftmaxRegression,
+} from './test-support/softmax-regression.js';
 
 const train = blobs(150, 1);
 const test = blobs(90, 2);
@@ -147,16 +152,10 @@ describe('fit', () => {
   it('a NaN loss stops the run naming pass and batch, and leaves the last checkpoint untouched', async () => {
     const { model, optimizer } = setup();
     const store = memoryCheckpointStore();
-    let calls = 0;
-    const poisoned: LossFunction = (output, labels) => {
-      calls++;
-      const loss = model.loss(output, labels);
-      // Batch 5 of pass 2 (19 batches of 8 per pass).
-      return calls === 19 + 5 ? ({ ...loss, item: () => Number.NaN } as unknown as Tensor) : loss;
-    };
+    // Batch 5 of pass 2: pass 1 reads all 150 samples, then 4 batches of 8, then this one.
     const run = fit(model as unknown as TrainableModel, {
-      train,
-      loss: poisoned,
+      train: poisonedRead(train, 150 + 4 * 8 + 1),
+      loss: model.loss,
       optimizer,
       epochs: 3,
       batchSize: 8,

@@ -1,16 +1,15 @@
 import { Generator, type Tensor } from '@lenet/tensor';
 import type { Checkpoint, CheckpointStore, MonitorState } from './checkpoint.js';
 import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
-import { checkBatchSize, checkOutput } from './evaluate.js';
+import { checkBatchSize } from './evaluate.js';
 import { type LossOption, resolveLoss } from './loss.js';
 import type { EpochMetrics, PredictionRule } from './metrics.js';
 import { predictClass } from './metrics.js';
 import type { TrainableModel } from './model.js';
 import type { Optimizer } from './optimizer.js';
 import type { DataParallel } from './parallel/data-parallel.js';
-import { evaluateOn, openParallel } from './parallel/fit-parallel.js';
 import type { WorkerFactory } from './parallel/worker-factory.js';
-import { planFor, plannedCurvature } from './planned.js';
+import { evaluateOn, openRunner } from './runner.js';
 import type { Schedule } from './schedules.js';
 
 /** A per-batch distortion, applied in place: `@lenet/augment`'s transforms fit. */
@@ -99,18 +98,13 @@ export interface FitOptions {
   yieldEvery?: number;
   /**
    * Threads computing each batch (data parallel; default 1): this one plus `threads - 1`
-   * workers, each on a slice of the batch. Needs a zoo model and a named loss. Batches of one
-   * sample are not split; evaluation is. Same seed and threads: bit-identical weights.
+   * workers, each on a slice of the batch. More than one needs a zoo model and a named loss.
+   * Batches of one sample are not split; evaluation is. Same seed and threads: bit-identical
+   * weights.
    */
   threads?: number;
   /** How to start the workers; default: `worker_threads` in Node, Web Workers in a browser. */
   workers?: WorkerFactory;
-  /**
-   * Run this thread's steps, the SDLM curvature and evaluation on `@lenet/nn-layers`' static
-   * execution plan (no autograd tape, no allocation per step) when it supports the model and
-   * loss (default true); false forces the tape.
-   */
-  plan?: boolean;
 }
 
 export interface FitResult {
@@ -154,35 +148,29 @@ interface RandomStreams {
  * backward, step; then evaluate, record metrics, checkpoint, maybe stop early.
  */
 export async function fit(model: TrainableModel, options: FitOptions): Promise<FitResult> {
-  const parallel = await openParallel(model, options);
+  resolveOptions(options);
+  const runner = await openRunner(model, options);
   try {
-    return await fitWith(model, options, parallel);
+    return await fitWith(model, options, runner);
   } finally {
-    await parallel?.close();
+    await runner.close();
   }
 }
 
-/** The loop itself; `parallel` splits batches over threads (null: this thread alone). */
+/** The loop itself; `runner` runs every batch (compiled, on one thread or split over several). */
 async function fitWith(
   model: TrainableModel,
   options: FitOptions,
-  parallel: DataParallel | null,
+  runner: DataParallel,
 ): Promise<FitResult> {
   const settings = resolveOptions(options);
-  const { train, loss, optimizer, batchSize } = settings;
+  const { train, optimizer, batchSize } = settings;
   const classCount = train.classCount ?? 10;
   const random = createStreams(settings.seed);
   const fixedOrder = settings.shuffle === 'once' ? random.order.permutation(train.length) : null;
   const order = new Int32Array(train.length);
   const assembler = new BatchAssembler(train, batchSize);
-  // The tape-free execution plan where nn-layers can plan the model and loss; else the tape.
-  const plan = settings.plan ? planFor(model, options.loss, batchSize, train.sampleShape) : null;
-  if (plan) checkOutputShape(plan.outputShape, classCount);
-  const curvatureEstimator =
-    plan && !options.curvature && typeof options.loss !== 'function'
-      ? plannedCurvature(options.loss, train.sampleShape)
-      : settings.curvature;
-  const curvature = curvatureSampler(model, options, curvatureEstimator, random.curvature);
+  const curvature = curvatureSampler(model, options, settings.curvature, random.curvature);
 
   let history: EpochMetrics[] = [];
   let monitorState: MonitorState = { bestValue: null, bestEpoch: 0, epochsSinceImprovement: 0 };
@@ -226,35 +214,18 @@ async function fitWith(
       if (settings.schedule) {
         optimizer.learningRate = settings.schedule(epoch + batch / batches, optimizer.stepCount);
       }
-      const planned = plan !== null && !(parallel && size > 1);
-      // A plan's backward sets every gradient (rather than adding to it): no zeroing needed.
-      if (!planned) optimizer.zeroGrad();
-      let lossValue: number;
-      let errors: number;
-      if (parallel && size > 1) {
-        const result = await parallel.trainBatch(images.data, labels.data, size);
-        lossValue = result.loss;
-        if (!Number.isFinite(lossValue))
-          throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
-        errors = countErrors(result.outputs, labels.data, size, classCount, settings.prediction);
-      } else if (plan) {
-        plan.setInput(images.data, 0, size);
-        const output = plan.forward(size);
-        lossValue = plan.loss(labels.data, size);
-        if (!Number.isFinite(lossValue))
-          throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
-        errors = countErrors(output, labels.data, size, classCount, settings.prediction);
-        plan.backward(size);
-      } else {
-        const output = model.forward(images);
-        if (batch === 0) checkOutput(output, size, classCount);
-        const lossTensor = loss(output, labels);
-        lossValue = lossTensor.item();
-        if (!Number.isFinite(lossValue))
-          throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
-        errors = countErrors(output.data, labels.data, size, classCount, settings.prediction);
-        lossTensor.backward();
-      }
+      // The runner sets every parameter's gradient (rather than adding to it).
+      const result = await runner.trainBatch(images, labels, size);
+      const lossValue = result.loss;
+      if (!Number.isFinite(lossValue))
+        throw new NonFiniteLossError(epoch + 1, batch, batches, lossValue);
+      const errors = countErrors(
+        result.outputs,
+        labels.data,
+        size,
+        classCount,
+        settings.prediction,
+      );
       optimizer.step();
 
       lossSum += lossValue * size;
@@ -283,16 +254,11 @@ async function fitWith(
     const evaluationOptions = {
       batchSize: settings.evaluationBatchSize,
       prediction: settings.prediction,
-      // By name when given by name, so evaluation can run on the plan too.
-      loss: options.loss,
       misclassified: false,
-      plan: settings.plan,
     };
     const validation =
-      options.validation &&
-      (await evaluateOn(model, parallel, options.validation, evaluationOptions));
-    const test =
-      options.test && (await evaluateOn(model, parallel, options.test, evaluationOptions));
+      options.validation && (await evaluateOn(runner, options.validation, evaluationOptions));
+    const test = options.test && (await evaluateOn(runner, options.test, evaluationOptions));
     const metrics: EpochMetrics = {
       epoch: epoch + 1,
       learningRate: learningRateAtStart,
@@ -396,7 +362,6 @@ function resolveOptions(options: FitOptions) {
     patience,
     minDelta: options.earlyStopping?.minDelta ?? 0,
     yieldEvery,
-    plan: options.plan ?? true,
   };
 }
 
@@ -446,15 +411,6 @@ function fillOrder(
 function applyAugment(augment: BatchAugment, images: Tensor, generator: Generator): void {
   if (typeof augment === 'function') augment(images, generator);
   else augment.applyBatch(images, generator);
-}
-
-/** Throws unless one output sample is `classCount` scores. */
-function checkOutputShape(shape: readonly number[], classCount: number): void {
-  if (shape.length !== 1 || shape[0] !== classCount) {
-    throw new RangeError(
-      `model output has shape [batch, ${shape.join(', ')}], expected [batch, ${classCount}] (one score per class)`,
-    );
-  }
 }
 
 function countErrors(

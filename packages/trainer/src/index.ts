@@ -62,7 +62,6 @@ export {
   type WorkerFactory,
   webWorkerFactory,
 } from './parallel/worker-factory.js';
-export { plannedCurvature } from './planned.js';
 export {
   constantSchedule,
   cosineSchedule,

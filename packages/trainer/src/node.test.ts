@@ -1,10 +1,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Tensor } from '@lenet/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NonFiniteLossError } from './fit.js';
-import type { LossFunction } from './model.js';
 import {
   checkpointPath,
   fileCheckpointStore,
@@ -13,7 +11,12 @@ import {
   writeFileAtomic,
 } from './node.js';
 import { SGD } from './sgd.js';
-import { asModel, blobs, SoftmaxRegression } from './test-support/softmax-regression.js';
+import {
+  asModel,
+  blobs,
+  poisonedRead,
+  SoftmaxRegression,
+} from './test-support/softmax-regression.js';
 
 let directory: string;
 beforeEach(async () => {
@@ -75,30 +78,23 @@ describe('fit with checkpointDir', () => {
 
   it('a NaN loss leaves the last good checkpoint file byte for byte', async () => {
     const model = new SoftmaxRegression(1);
-    let calls = 0;
-    const poisoned: LossFunction = (output, labels) => {
-      const loss = model.loss(output, labels);
-      calls++;
-      return calls === 15 + 3
-        ? ({ ...loss, item: () => Number.POSITIVE_INFINITY } as unknown as Tensor)
-        : loss;
-    };
     const options = {
-      train,
-      loss: poisoned,
+      // Batch 3 of pass 2: pass 1 reads all 60 samples, then 2 batches of 4, then this one.
+      train: poisonedRead(train, 60 + 2 * 4 + 1),
+      loss: model.loss,
       optimizer: new SGD(model.parameters(), { learningRate: 0.05 }),
       epochs: 3,
       batchSize: 4, // 15 batches per pass
       checkpointDir: directory,
     };
     await expect(fit(asModel(model), options)).rejects.toThrow(
-      /loss became Infinity at pass 2, batch 3 of 15/,
+      /loss became NaN at pass 2, batch 3 of 15/,
     );
     const before = await readFile(checkpointPath(directory, 'last'));
     expect((await loadCheckpointFile(checkpointPath(directory, 'last')))?.epoch).toBe(1);
     // Resuming repeats the failure at the same place, and the file is still the same bytes.
-    calls = 15;
-    const error = await fit(asModel(model), { ...options, resume: true }).catch((e) => e);
+    const resumed = { ...options, train: poisonedRead(train, 2 * 4 + 1), resume: true };
+    const error = await fit(asModel(model), resumed).catch((e) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect(error.epoch).toBe(2);
     expect(Buffer.compare(await readFile(checkpointPath(directory, 'last')), before)).toBe(0);

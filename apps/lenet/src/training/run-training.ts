@@ -166,8 +166,8 @@ export async function runTraining(
   });
   progress.stop();
 
-  // The loss by name: fit and evaluate then run on nn-layers' execution plan (SDLM's curvature
-  // included), which allocates nothing per step and so never makes the wasm backend evict.
+  // fit and evaluate run compiled programs, which allocate nothing per step and so never make
+  // the wasm backend evict.
   const final = evaluate(model, test, { prediction, loss: settings.loss, misclassified: true });
   await saveTrainedModel(out, model, settings);
   await writeRunPlots(out, settings, result.history, { evaluation: final, testSet });

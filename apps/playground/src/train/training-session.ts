@@ -12,19 +12,16 @@ import {
   encodeSafetensors,
   type LossName,
   type Sequential,
-  supportsPlan,
 } from '@lenet/nn-layers';
 import { Generator, type Tensor } from '@lenet/tensor';
 import {
   Adam,
   BatchAssembler,
-  type CurvatureEstimator,
   DataParallel,
   evaluateParallel,
   gaussNewtonCurvature,
   type LabelledSamples,
   type Optimizer,
-  plannedCurvature,
   predictClass,
   SDLM,
   SGD,
@@ -253,7 +250,7 @@ export class TrainingSession {
 
   /**
    * The Gauss-Newton diagonal d2E/dw2 averaged over `count` training samples drawn with the
-   * curvature stream (on the execution plan when the model has one, else on the tape).
+   * curvature stream.
    */
   private estimateCurvature(count: number): Float32Array[] {
     const generator = this.curvatureGenerator!;
@@ -261,14 +258,7 @@ export class TrainingSession {
     const order = generator.permutation(this.train.length).subarray(0, take);
     this.curvatureBatch ??= new BatchAssembler(this.train, take);
     const { images, labels } = this.curvatureBatch.fill(order, 0, take);
-    const shape = this.train.sampleShape;
-    const estimator: CurvatureEstimator = supportsPlan(this.model, {
-      loss: this.loss,
-      inputShape: shape,
-    })
-      ? plannedCurvature(this.loss, shape)
-      : gaussNewtonCurvature(this.loss);
-    const values = estimator(this.model, images, labels);
+    const values = gaussNewtonCurvature(this.loss)(this.model, images, labels);
     return this.optimizer.parameters.map((parameter) => values.get(parameter as Tensor)!);
   }
 
@@ -278,7 +268,7 @@ export class TrainingSession {
   }
 
   private countErrors(scores: Float32Array, labels: Int32Array, count: number): number {
-    const rule = this.loss === 'rbf-map' ? 'argmin' : 'argmax';
+    const rule = this.engine.prediction;
     const classes = scores.length / count;
     let errors = 0;
     for (let i = 0; i < count; i++) {

@@ -1,5 +1,5 @@
 /** Layers that only move or mask values: Flatten and Dropout. */
-import { Generator, mul, reshape, type Tensor, tensor } from '@lenet/tensor';
+import { dropout, Generator, reshape, type Tensor } from '@lenet/tensor';
 import { Module } from '../module.js';
 
 /** [batch, ...] -> [batch, product of the rest]. */
@@ -30,12 +30,7 @@ export class Dropout extends Module {
 
   forward(input: Tensor): Tensor {
     if (!this.training || this.probability === 0) return input;
-    const keep = 1 - this.probability;
-    const mask = new Float32Array(input.size);
-    for (let i = 0; i < mask.length; i++) {
-      mask[i] = this.generator.nextFloat() < keep ? 1 / keep : 0;
-    }
-    return mul(input, tensor(mask, input.shape));
+    return dropout(input, this.probability, this.generator);
   }
 
   protected override describe(): string {

@@ -529,6 +529,9 @@ let defaultChosen = false;
 
 /** Makes the backend registered as `name` the one every following op uses. */
 export function setBackend(name: string): Backend {
+  if (traceBackend !== null) {
+    throw new Error(`setBackend(${name}): cannot change the backend while compile is tracing`);
+  }
   defaultChosen = true;
   if (name === 'wasm' && !registry.has('wasm')) registerWasmBackendSync();
   const backend = registry.get(name);
@@ -541,8 +544,17 @@ export function setBackend(name: string): Backend {
   return backend;
 }
 
+/** While `compile` records a trace: the recording wrapper of the current backend. */
+let traceBackend: Backend | null = null;
+
+/** @internal Used by `compile` (src/compile/trace.ts) to record kernel calls; null ends it. */
+export function setTraceBackend(backend: Backend | null): void {
+  traceBackend = backend;
+}
+
 /** The backend ops currently run on. */
 export function getBackend(): Backend {
+  if (traceBackend !== null) return traceBackend;
   if (!defaultChosen) {
     defaultChosen = true;
     current = defaultBackend();

@@ -4,6 +4,7 @@
 // with Jacobian entries 0 or 1, so each curvature rule is its gradient rule applied to h.
 import { gaussNewton, recordOp } from '../autograd.js';
 import { getBackend } from '../backend/backend.js';
+import { hostStep } from '../compile/trace.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import { copied } from '../kernel-calls.js';
 import {
@@ -364,7 +365,25 @@ export function detach<D extends DType>(x: Tensor<D>): Tensor<D> {
 export function toFloat32(x: Tensor<DType>): Tensor {
   checkTensor('toFloat32', x);
   if (x.dtype === 'float32') return x as Tensor;
+  const int = checkInt('toFloat32', x);
   const out = Tensor.empty(x.shape);
-  out.data.set(checkInt('toFloat32', x).data);
+  // Not a kernel (kernels copy one element type): a host step, so a compiled replay repeats it.
+  hostStep(() => out.data.set(int.data));
   return out;
+}
+
+/**
+ * Copies all of `source` into `target` (same dtype and size) with the backend's copy kernel,
+ * so compiled programs replay it. @internal
+ */
+export function copyInto<D extends DType>(target: Tensor<D>, source: Tensor<D>): void {
+  getBackend().copy({
+    shape: [source.size],
+    input: source.data,
+    inputOffset: 0,
+    inputStrides: [1],
+    output: target.data,
+    outputOffset: 0,
+    outputStrides: [1],
+  });
 }

@@ -1,9 +1,9 @@
 import { lenet5Modern } from '@lenet/nn-layers';
 import { Generator, type Tensor, tensor } from '@lenet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BatchRunner } from '../batch-runner.js';
 import { resolveLoss } from '../loss.js';
 import { DataParallel } from './data-parallel.js';
-import { SliceRunner } from './slice-runner.js';
 import { partsFor, sliceOf } from './slices.js';
 
 function batch(count: number, seed: number) {
@@ -56,7 +56,7 @@ describe('DataParallel', () => {
     async (transport) => {
       const { images, labels } = batch(13, 1);
       const single = lenet5Modern({ activation: 'tanh', pooling: 'avg', seed: 3 });
-      const runner = new SliceRunner(single, resolveLoss('cross-entropy').compute, [1, 32, 32], 10);
+      const runner = new BatchRunner(single, resolveLoss('cross-entropy').compute, [1, 32, 32], 10);
       const wholeOutputs = new Float32Array(13 * 10);
       const wholeLoss = runner.train(images, labels, 0, 13, wholeOutputs);
       const whole = gradients(single.parameters());

@@ -7,14 +7,14 @@
 // optimizer then steps once, on the calling thread. With N = 1 nothing is split and no
 // worker is involved. Results for different N agree up to float rounding (the sums run in a
 // different order), not bit for bit.
-import { type LossSpec, type Module, modelConfigOf } from '@lenet/nn-layers';
+import { type Module, modelConfigOf } from '@lenet/nn-layers';
 import { getBackend } from '@lenet/tensor';
 import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
-import { predictionRuleFor, resolveLoss } from '../loss.js';
+import { BatchRunner } from '../batch-runner.js';
+import { type LossOption, resolveLoss } from '../loss.js';
 import type { PredictionRule } from '../metrics.js';
 import type { TrainableModel } from '../model.js';
 import { GradientSum } from './gradient-sum.js';
-import { PlannedSlices } from './planned-slices.js';
 import {
   allocateShared,
   Command,
@@ -30,15 +30,14 @@ import {
   spinWhileEqual,
   type WorkerReply,
 } from './protocol.js';
-import { SliceRunner } from './slice-runner.js';
 import { partsFor, sliceOf } from './slices.js';
 import { defaultWorkerFactory, type ReplicaWorker, type WorkerFactory } from './worker-factory.js';
 
 export interface DataParallelOptions {
   /** A model built by the `@lenet/nn-layers` zoo (workers rebuild it from its config). */
   readonly model: TrainableModel;
-  /** The loss by name: workers cannot receive a function. */
-  readonly loss: LossSpec;
+  /** The loss by name, or a function when there is one thread (workers cannot receive one). */
+  readonly loss: LossOption;
   /** Replicas including the calling thread (>= 1). */
   readonly threads: number;
   readonly sampleShape: readonly number[];
@@ -71,7 +70,7 @@ export class DataParallel {
   readonly capacity: number;
   /** How the loss reads an output row ('argmin' for RBF losses, else 'argmax'). */
   readonly prediction: PredictionRule;
-  private readonly runner: SliceRunner;
+  private readonly runner: BatchRunner;
   private readonly classCount: number;
   private readonly sampleSize: number;
   private readonly workers: ReplicaWorker[];
@@ -93,7 +92,7 @@ export class DataParallel {
 
   private constructor(
     options: DataParallelOptions,
-    runner: SliceRunner,
+    runner: BatchRunner,
     workers: ReplicaWorker[],
     shared: SharedBuffers | null,
   ) {
@@ -102,7 +101,7 @@ export class DataParallel {
     this.classCount = options.classCount ?? 10;
     this.sampleSize = options.sampleShape.reduce((product, size) => product * size, 1);
     this.capacity = options.capacity;
-    this.prediction = predictionRuleFor(options.loss);
+    this.prediction = resolveLoss(options.loss).prediction ?? 'argmax';
     this.workers = workers;
     this.views = shared ? sharedViews(shared, options.threads) : null;
     this.transport = shared ? 'shared' : 'message';
@@ -124,15 +123,14 @@ export class DataParallel {
     }
     const classCount = options.classCount ?? 10;
     const loss = resolveLoss(options.loss);
-    const planned = PlannedSlices.for(options.model, options.loss, options.sampleShape, classCount);
-    const runner = new SliceRunner(
-      options.model,
-      loss.compute,
-      options.sampleShape,
-      classCount,
-      planned,
-    );
+    const runner = new BatchRunner(options.model, loss.compute, options.sampleShape, classCount);
     if (threads === 1) return new DataParallel(options, runner, [], null);
+    const lossName = options.loss;
+    if (typeof lossName === 'function') {
+      throw new TypeError(
+        "threads > 1 needs the loss by name (e.g. 'cross-entropy' or 'rbf-map'): workers cannot receive a function",
+      );
+    }
 
     const config = modelConfigOf(options.model as unknown as Module);
     if (!config) {
@@ -178,7 +176,7 @@ export class DataParallel {
           replica: offset + 1,
           replicas: threads,
           model: config,
-          loss: options.loss,
+          loss: lossName,
           backend: getBackend().name,
           sampleShape: [...options.sampleShape],
           classCount,

@@ -3,8 +3,8 @@
 // batches (no event-loop round trip per batch); otherwise it answers one message per batch.
 import { createModel } from '@lenet/nn-layers';
 import { setBackend } from '@lenet/tensor';
+import { BatchRunner } from '../batch-runner.js';
 import { resolveLoss } from '../loss.js';
-import { PlannedSlices } from './planned-slices.js';
 import {
   Command,
   Control,
@@ -17,7 +17,6 @@ import {
   spinWhileEqual,
   type WorkerReply,
 } from './protocol.js';
-import { SliceRunner } from './slice-runner.js';
 import { sliceOf } from './slices.js';
 
 /** The two things a worker script needs of its channel to the main thread. */
@@ -28,7 +27,7 @@ export interface ReplicaPort {
 
 /** Serves one replica over `port` until told to exit. Called by the worker entry scripts. */
 export function serveReplica(port: ReplicaPort): void {
-  let runner: SliceRunner | null = null;
+  let runner: BatchRunner | null = null;
   port.onMessage((message) => {
     try {
       const command = message as ReplicaSetup | SliceCommand;
@@ -48,21 +47,20 @@ export function serveReplica(port: ReplicaPort): void {
   });
 }
 
-function setUp(setup: ReplicaSetup): SliceRunner {
+function setUp(setup: ReplicaSetup): BatchRunner {
   setBackend(setup.backend);
   const model = createModel(setup.model);
   model.train();
-  return new SliceRunner(
+  return new BatchRunner(
     model,
     resolveLoss(setup.loss).compute,
     setup.sampleShape,
     setup.classCount,
-    PlannedSlices.for(model, setup.loss, setup.sampleShape, setup.classCount),
   );
 }
 
 /** One batch of the message-passing fallback: the slice arrives whole, the answer goes back. */
-function answer(runner: SliceRunner, command: SliceCommand): [WorkerReply, Transferable[]] {
+function answer(runner: BatchRunner, command: SliceCommand): [WorkerReply, Transferable[]] {
   const { count } = command;
   const outputs = new Float32Array(count * command.classCount);
   runner.loadWeights(command.weights);
@@ -77,7 +75,7 @@ function answer(runner: SliceRunner, command: SliceCommand): [WorkerReply, Trans
 }
 
 /** Blocks on the control word and computes this replica's slice of each command until exit. */
-function serveShared(runner: SliceRunner, setup: ReplicaSetup, views: SharedViews): void {
+function serveShared(runner: BatchRunner, setup: ReplicaSetup, views: SharedViews): void {
   const { control } = views;
   const replica = setup.replica;
   const gradientOffset = (replica - 1) * runner.parameterCount;

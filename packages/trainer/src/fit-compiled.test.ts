@@ -1,23 +1,26 @@
-// fit and evaluate on nn-layers' execution plan: same results as the tape up to rounding,
-// the same guarantees (NaN stop, determinism), and no allocation in the step or the update.
-import { lenet5 } from '@lenet/nn-layers';
+// fit and evaluate through the compiled BatchRunner: the model runs only while a program is
+// traced, the guarantees hold (NaN stop, determinism, resume), nothing is allocated per step.
+import { computeLoss, lenet5 } from '@lenet/nn-layers';
 import {
   type Backend,
   type BackendKernels,
   findBackend,
   Generator,
   getBackend,
+  noGrad,
   registerBackend,
   setBackend,
+  tensor,
 } from '@lenet/tensor';
 import { describe, expect, it, vi } from 'vitest';
 import { Adam } from './adam.js';
+import { BatchRunner } from './batch-runner.js';
 import { memoryCheckpointStore } from './checkpoint.js';
 import { type LabelledSamples, samplesFromArrays } from './data.js';
 import { evaluate } from './evaluate.js';
 import { type FitOptions, fit, NonFiniteLossError } from './fit.js';
+import { resolveLoss } from './loss.js';
 import type { Optimizer } from './optimizer.js';
-import { planFor } from './planned.js';
 import { constantSchedule } from './schedules.js';
 import { SDLM } from './sdlm.js';
 import { SGD } from './sgd.js';
@@ -47,41 +50,14 @@ function options(model: ReturnType<typeof lenet5>, extra: Partial<FitOptions> = 
   };
 }
 
-describe('fit on the execution plan (LeNet-5, rbf-map, SDLM, batch 1)', () => {
-  it('runs no module forward (no tape) by default, and the tape with plan: false', async () => {
-    const planned = lenet5({ seed: 1 });
-    const plannedForward = vi.spyOn(planned, 'forward');
-    await fit(planned, options(planned, { epochs: 1 }));
-    expect(plannedForward).not.toHaveBeenCalled();
-
-    const taped = lenet5({ seed: 1 });
-    const tapedForward = vi.spyOn(taped, 'forward');
-    await fit(taped, options(taped, { epochs: 1, plan: false }));
-    expect(tapedForward).toHaveBeenCalled();
-  });
-
-  it("gives the tape path's weights and metrics up to float32 rounding", async () => {
-    // Small steps: with large ones a 1e-6 change of one weight already grows to a different
-    // trajectory on random labels (the tape against itself diverges as much).
-    const sgd = (model: ReturnType<typeof lenet5>) =>
-      options(model, {
-        optimizer: new SGD(model.parameters(), { learningRate: 1e-3 }),
-        schedule: constantSchedule(1e-3),
-      });
-    const planned = lenet5({ seed: 1 });
-    const taped = lenet5({ seed: 1 });
-    const planResult = await fit(planned, sgd(planned));
-    const tapeResult = await fit(taped, { ...sgd(taped), plan: false });
-    const tapeState = taped.stateDict();
-    for (const [name, { data }] of planned.stateDict()) {
-      expect(data, name).toBeAllclose(tapeState.get(name)!.data, { rtol: 1e-3, atol: 1e-5 });
-    }
-    planResult.history.forEach((metrics, index) => {
-      const tape = tapeResult.history[index];
-      expect(metrics.trainLoss).toBeAllclose(tape.trainLoss, { rtol: 1e-4 });
-      expect(metrics.testLoss!).toBeAllclose(tape.testLoss!, { rtol: 1e-4 });
-      expect(metrics.testError).toBe(tape.testError);
-    });
+describe('fit through the compiled runner (LeNet-5, rbf-map, SDLM, batch 1)', () => {
+  it('runs the model only while tracing: once per batch size and kind of step', async () => {
+    const model = lenet5({ seed: 1 });
+    const forward = vi.spyOn(model, 'forward');
+    await fit(model, options(model, { epochs: 2 }));
+    // Training at batch 1, evaluation of the 30 test images in one batch; SDLM's curvature
+    // estimate on 20 samples runs on the tape (one forward per pass).
+    expect(forward.mock.calls.length).toBeLessThanOrEqual(2 + 2);
   });
 
   it('same seed: bit-identical weights; resuming from `last` continues bit-identically', async () => {
@@ -127,17 +103,23 @@ describe('fit on the execution plan (LeNet-5, rbf-map, SDLM, batch 1)', () => {
   });
 });
 
-describe('evaluate on the execution plan', () => {
-  it("gives the tape forward's errors, confusion matrix and loss", () => {
+describe('evaluate through the compiled runner', () => {
+  it("gives the eager forward's errors and loss", () => {
     const model = lenet5({ seed: 2 });
-    const planned = evaluate(model, test, { loss: 'rbf-map', batchSize: 7 });
-    const taped = evaluate(model, test, { loss: 'rbf-map', batchSize: 7, plan: false });
-    expect(planned.errors).toBe(taped.errors);
-    expect(planned.confusion).toEqual(taped.confusion);
-    expect(planned.misclassified.map((m) => m.index)).toEqual(
-      taped.misclassified.map((m) => m.index),
-    );
-    expect(planned.loss!).toBeAllclose(taped.loss!, { rtol: 1e-5 });
+    const compiled = evaluate(model, test, { loss: 'rbf-map', batchSize: 7 });
+    const images = new Float32Array(test.length * 1024);
+    const labels = new Int32Array(test.length);
+    for (let i = 0; i < test.length; i++) labels[i] = test.readSample(i, images, i * 1024);
+    model.eval();
+    const output = noGrad(() => model.forward(tensor(images, [test.length, 1, 32, 32])));
+    const loss = noGrad(() => computeLoss('rbf-map', output, tensor(labels))).item();
+    let errors = 0;
+    for (let i = 0; i < test.length; i++) {
+      const row = Array.from(output.data.subarray(i * 10, i * 10 + 10));
+      if (row.indexOf(Math.min(...row)) !== labels[i]) errors++;
+    }
+    expect(compiled.errors).toBe(errors);
+    expect(compiled.loss!).toBeAllclose(loss, { rtol: 1e-5 });
   });
 });
 
@@ -158,7 +140,7 @@ function countingBackend(base: Backend): { backend: Backend; allocations: () => 
   };
 }
 
-describe('the planned training step and the optimizer step allocate nothing', () => {
+describe('the compiled training step and the optimizer step allocate nothing', () => {
   it.each([
     [
       'SGD with momentum',
@@ -181,15 +163,16 @@ describe('the planned training step and the optimizer step allocate nothing', ()
     try {
       const model = lenet5({ seed: 3 });
       const optimizer = makeOptimizer(model);
-      const plan = planFor(model, 'rbf-map', 1, [1, 32, 32])!;
+      const runner = new BatchRunner(model, resolveLoss('rbf-map').compute, [1, 32, 32], 10);
       const images = new Float32Array(1024);
       train.readSample(0, images, 0);
       const labels = Int32Array.of(3);
-      plan.trainStep(images, labels, 1);
+      const outputs = new Float32Array(10);
+      runner.train(images, labels, 0, 1, outputs);
       optimizer.step(); // SDLM allocates its kernel buffers at the first step
       const before = allocations();
       for (let step = 0; step < 100; step++) {
-        plan.trainStep(images, labels, 1);
+        runner.train(images, labels, 0, 1, outputs);
         optimizer.step();
       }
       expect(allocations()).toBe(before);

@@ -1,9 +1,9 @@
 // The paper's recipe through `fit` on real MNIST: LeNet-5 (RBF output, MAP loss), SDLM with the
-// curvature re-estimated on 500 samples before the pass, batch size 1, on the execution plan
-// and on the autograd tape. Prints images/s (the training part of one pass) and the projected
+// curvature re-estimated on 500 samples before the pass, batch size 1, through the compiled
+// runner. Prints images/s (the training part of one pass) and the projected
 // wall time of the full recipe (20 passes over 60,000 images plus a 10,000-image test
 // evaluation per pass). Never fails on time; a shared machine makes figures noisy.
-// Run: npx tsx --conditions=@lenet/source bench/plan-fit.bench.ts [training images]
+// Run: npx tsx --conditions=@lenet/source bench/paper-fit.bench.ts [training images]
 import { type Dataset, pixelTable, writeImage } from '@lenet/datasets-mnist';
 import { loadMnist } from '@lenet/datasets-mnist/node';
 import { lenet5 } from '@lenet/nn-layers';
@@ -32,7 +32,7 @@ function paperInput(dataset: Dataset): LabelledSamples {
 const train = paperInput((await loadMnist({ split: 'train' })).take(trainCount));
 const test = paperInput(await loadMnist({ split: 'test' }));
 const rows: Record<string, string>[] = [];
-for (const plan of [true, false]) {
+{
   const model = lenet5({ seed: 1 });
   const cpuStart = process.cpuUsage();
   const started = performance.now();
@@ -45,16 +45,15 @@ for (const plan of [true, false]) {
     epochs: 1,
     batchSize: 1,
     seed: 1,
-    plan,
   });
   const fitSeconds = (performance.now() - started) / 1000;
   const cpuUsed = process.cpuUsage(cpuStart);
   const pass = result.history[0];
-  const evaluation = evaluate(model, test, { loss: 'rbf-map', plan });
+  const evaluation = evaluate(model, test, { loss: 'rbf-map' });
   // A pass = curvature estimate + training; the full recipe adds a test evaluation per pass.
   const passSeconds = (fitSeconds * 60000) / trainCount + evaluation.seconds;
   rows.push({
-    path: plan ? 'plan' : 'tape',
+    path: 'compiled',
     'train images/s (wall)': pass.imagesPerSecond.toFixed(0),
     'train images/cpu-s': (trainCount / ((cpuUsed.user + cpuUsed.system) / 1e6)).toFixed(0),
     'test eval images/s': evaluation.imagesPerSecond.toFixed(0),

@@ -1,42 +1,71 @@
-import { noGrad, type Tensor, zeros, zerosLike } from '@lenet/tensor';
-import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
-import { checkOutput } from '../evaluate.js';
-import type { LossFunction, TrainableModel } from '../model.js';
-import type { PlannedSlices } from './planned-slices.js';
+import { type CompiledFunction, compile, noGrad, type Tensor, zeros } from '@lenet/tensor';
+import { type BatchImages, type BatchLabels, imagesData, labelsData } from './batch-data.js';
+import { checkOutput } from './evaluate.js';
+import type { LossFunction, TrainableModel } from './model.js';
+
+/** What a compiled step returns: the mean loss and the output rows (program-owned tensors). */
+interface StepResult {
+  readonly loss: Tensor;
+  readonly output: Tensor;
+}
+
+type Step = CompiledFunction<[Tensor, Tensor<'int32'>], StepResult>;
 
 /**
- * Runs one replica's share of a batch on its own model: copies rows `[start, end)` of the
- * batch into tensors it keeps (one pair per slice size), then forward (+ loss, + backward).
- * The main thread and every worker use it, so all replicas compute in exactly the same way.
+ * Runs batches for one model on this thread: a training step (forward, loss, backward: the
+ * parameters' `.grad` are set), evaluation (evaluation mode, no gradients) and SDLM's
+ * curvature. Each runs as a compiled program (`compile` of `@lenet/tensor`): traced once per
+ * batch size, then replayed with no tape and no allocation, for any model built from tensor
+ * ops. `fit`, `evaluate` and every replica of the data-parallel engine run batches through it,
+ * so all of them compute in exactly the same way.
  */
-export class SliceRunner {
+export class BatchRunner {
   readonly parameters: readonly Tensor[];
   /** Total floats over all parameters (the length of a flat weight or gradient vector). */
   readonly parameterCount: number;
   private readonly model: TrainableModel;
-  private readonly loss: LossFunction;
   private readonly sampleShape: readonly number[];
   private readonly sampleSize: number;
   private readonly classCount: number;
+  /** Input tensors per row count, refilled for every slice. */
   private readonly batches = new Map<number, { images: Tensor; labels: Tensor<'int32'> }>();
-  /** The execution plan, when it runs the model and loss (the same on every replica). */
-  private readonly planned: PlannedSlices | null;
+  private readonly trainStep: Step;
+  private readonly evaluateStep: Step;
 
   constructor(
     model: TrainableModel,
     loss: LossFunction,
     sampleShape: readonly number[],
     classCount: number,
-    planned: PlannedSlices | null = null,
   ) {
     this.model = model;
-    this.planned = planned;
-    this.loss = loss;
     this.sampleShape = sampleShape;
     this.sampleSize = sampleShape.reduce((product, size) => product * size, 1);
     this.classCount = classCount;
     this.parameters = model.parameters();
     this.parameterCount = this.parameters.reduce((total, parameter) => total + parameter.size, 0);
+    const parameters = this.parameters;
+    this.trainStep = compile((images: Tensor, labels: Tensor<'int32'>) => {
+      // Gradients are set, not added to: the program writes them afresh at every step.
+      for (let i = 0; i < parameters.length; i++) parameters[i].grad = null;
+      const output = model.forward(images);
+      checkOutput(output, images.shape[0], classCount);
+      const value = loss(output, labels);
+      value.backward();
+      return { loss: value, output };
+    });
+    this.evaluateStep = compile((images: Tensor, labels: Tensor<'int32'>) =>
+      noGrad(() => {
+        const output = model.forward(images);
+        checkOutput(output, images.shape[0], classCount);
+        return { loss: loss(output, labels), output };
+      }),
+    );
+  }
+
+  /** How many programs have been traced (one per batch size and kind of step). */
+  get traceCount(): number {
+    return this.trainStep.traceCount + this.evaluateStep.traceCount;
   }
 
   /** Copies `weights` (flat, parameter order) into the model. */
@@ -79,19 +108,9 @@ export class SliceRunner {
     end: number,
     outputs: Float32Array,
   ): number {
-    if (this.planned) return this.planned.train(images, labels, start, end, outputs);
     const batch = this.slice(images, labels, start, end);
-    for (const parameter of this.parameters) {
-      if (parameter.grad) parameter.grad.data.fill(0);
-      else parameter.grad = zerosLike(parameter);
-    }
-    const output = this.model.forward(batch.images);
-    checkOutput(output, end - start, this.classCount);
-    const loss = this.loss(output, batch.labels);
-    const value = loss.item();
-    outputs.set(output.data, start * this.classCount);
-    loss.backward();
-    return value;
+    const result = this.trainStep(batch.images, batch.labels);
+    return this.finish(result, start, outputs);
   }
 
   /** Forward only (evaluation mode, no tape): output rows into `outputs`; returns the mean loss. */
@@ -102,20 +121,19 @@ export class SliceRunner {
     end: number,
     outputs: Float32Array,
   ): number {
-    if (this.planned) return this.planned.evaluate(images, labels, start, end, outputs);
     const batch = this.slice(images, labels, start, end);
     const wasTraining = this.model.training;
     this.model.eval();
     try {
-      return noGrad(() => {
-        const output = this.model.forward(batch.images);
-        checkOutput(output, end - start, this.classCount);
-        outputs.set(output.data, start * this.classCount);
-        return this.loss(output, batch.labels).item();
-      });
+      return this.finish(this.evaluateStep(batch.images, batch.labels), start, outputs);
     } finally {
       this.model.train(wasTraining);
     }
+  }
+
+  private finish(result: StepResult, start: number, outputs: Float32Array): number {
+    outputs.set(result.output.data, start * this.classCount);
+    return result.loss.item();
   }
 
   private slice(images: BatchImages, labels: BatchLabels, start: number, end: number) {

@@ -1,10 +1,10 @@
 import { lenet5Modern } from '@lenet/nn-layers';
 import { Generator } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
-import { samplesFromArrays } from '../data.js';
-import { evaluate } from '../evaluate.js';
-import { fit } from '../fit.js';
-import { SGD } from '../sgd.js';
+import { samplesFromArrays } from './data.js';
+import { evaluate } from './evaluate.js';
+import { fit } from './fit.js';
+import { SGD } from './sgd.js';
 
 function samples(count: number, seed: number) {
   const generator = new Generator(seed);

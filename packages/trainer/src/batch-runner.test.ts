@@ -1,0 +1,87 @@
+// The compiled BatchRunner against the hand-written execution plan it replaces, on every zoo
+// model with each loss the plan computes: same losses, outputs and gradients, step after step.
+import {
+  compilePlan,
+  type LossSpec,
+  lenet1,
+  lenet4,
+  lenet5,
+  lenet5Modern,
+  mlp,
+  type Sequential,
+} from '@lenet/nn-layers';
+import { Generator } from '@lenet/tensor';
+import { describe, expect, it } from 'vitest';
+import { BatchRunner } from './batch-runner.js';
+import { resolveLoss } from './loss.js';
+
+interface Case {
+  readonly name: string;
+  readonly model: () => Sequential;
+  readonly loss: LossSpec;
+}
+
+const cases: Case[] = [
+  { name: 'lenet1, cross-entropy', model: () => lenet1({ seed: 1 }), loss: 'cross-entropy' },
+  { name: 'lenet4, cross-entropy', model: () => lenet4({ seed: 2 }), loss: 'cross-entropy' },
+  { name: 'lenet5, rbf-map', model: () => lenet5({ seed: 3 }), loss: { name: 'rbf-map', j: 0.1 } },
+  { name: 'lenet5, rbf-mse', model: () => lenet5({ seed: 4 }), loss: 'rbf-mse' },
+  {
+    name: 'lenet5Modern, cross-entropy',
+    model: () => lenet5Modern({ seed: 5 }),
+    loss: 'cross-entropy',
+  },
+  {
+    name: 'lenet5Modern relu/max, cross-entropy',
+    model: () => lenet5Modern({ seed: 6, activation: 'relu', pooling: 'max' }),
+    loss: 'cross-entropy',
+  },
+  {
+    name: 'mlp 784-300-10, cross-entropy',
+    model: () => mlp([784, 300, 10], { seed: 7 }),
+    loss: 'cross-entropy',
+  },
+];
+
+function randomBatch(shape: readonly number[], count: number, seed: number) {
+  const generator = new Generator(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const images = generator.fillUniform(new Float32Array(count * size), -0.1, 1.175);
+  const labels = Int32Array.from({ length: count }, () => generator.int(10));
+  return { images, labels };
+}
+
+describe.each(cases)('compiled runner equals the execution plan: $name', ({ model, loss }) => {
+  it.each([1, 5])('batch %i: losses, outputs and gradients over several steps', (batchSize) => {
+    const compiledModel = model();
+    const planModel = model();
+    const shape = compiledModel.inputShape!;
+    const runner = new BatchRunner(compiledModel, resolveLoss(loss).compute, shape, 10);
+    const plan = compilePlan(planModel, { batchSize, loss });
+    const outputs = new Float32Array(batchSize * 10);
+    for (let step = 0; step < 3; step++) {
+      const { images, labels } = randomBatch(shape, batchSize, 100 + step);
+      const value = runner.train(images, labels, 0, batchSize, outputs);
+      const expected = plan.trainStep(images, labels, batchSize);
+      expect(value).toBeAllclose(expected, { rtol: 1e-5, atol: 1e-6 });
+      expect(outputs).toBeAllclose(plan.output, { rtol: 1e-5, atol: 1e-5 });
+      const planParameters = planModel.parameters();
+      compiledModel.parameters().forEach((parameter, index) => {
+        expect(parameter.grad!.data, `parameter ${index}`).toBeAllclose(
+          planParameters[index].grad!.data,
+          { rtol: 1e-4, atol: 1e-6 },
+        );
+      });
+      const evaluated = runner.evaluate(images, labels, 0, batchSize, outputs);
+      const forwardOnly = compilePlan(planModel, { batchSize, loss, gradients: false });
+      forwardOnly.setInput(images);
+      forwardOnly.forward(batchSize);
+      expect(outputs).toBeAllclose(forwardOnly.output, { rtol: 1e-5, atol: 1e-5 });
+      expect(evaluated).toBeAllclose(forwardOnly.loss(labels, batchSize), {
+        rtol: 1e-5,
+        atol: 1e-6,
+      });
+    }
+    expect(runner.traceCount).toBe(2);
+  });
+});
