@@ -8,8 +8,8 @@ import {
   type ContenderResult,
   Figures,
   INFER_BATCHES,
-  imagesPerSecondAsync,
   imagesPerSecond,
+  imagesPerSecondAsync,
   syntheticBatch,
   TRAIN_BATCHES,
 } from './timing.js';

@@ -52,15 +52,6 @@ export {
 } from './models.js';
 export { Module, StateDictError, type SummaryRow } from './module.js';
 export {
-  compilePlan,
-  ExecutionPlan,
-  type ImageSource,
-  type PlanOptions,
-  planUnsupportedReason,
-  supportsPlan,
-} from './plan/execution-plan.js';
-export { PLAN_LOSSES } from './plan/plan-loss.js';
-export {
   RBF_CODE_HEIGHT,
   RBF_CODE_LENGTH,
   RBF_CODE_WIDTH,

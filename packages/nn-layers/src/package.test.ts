@@ -11,8 +11,6 @@ it('loads the built package and its Node entry by name', () => {
     'estimateDiagHessian',
     'rbfMapLoss',
     'encodeSafetensors',
-    'compilePlan',
-    'supportsPlan',
   ]) {
     expect(names).toContain(name);
   }

@@ -7,12 +7,7 @@
  * `fit` can only stop. Pure of DOM, so it runs (and is tested) in Node too, on worker_threads.
  */
 import { compose, elastic, randomAffine, type Transform } from '@lenet/augment';
-import {
-  createModel,
-  encodeSafetensors,
-  type LossName,
-  type Sequential,
-} from '@lenet/nn-layers';
+import { createModel, encodeSafetensors, type LossName, type Sequential } from '@lenet/nn-layers';
 import { Generator, type Tensor } from '@lenet/tensor';
 import {
   Adam,

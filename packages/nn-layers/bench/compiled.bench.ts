@@ -1,9 +1,9 @@
-// Execution plan vs autograd tape: LeNet-5 training steps (forward + MAP loss + backward, no
-// optimizer) per second at batch 1 (the paper's on-line setting) and 32, in CPU time and wall
-// time, and one SDLM Hessian estimate on 500 patterns both ways. Prints a table; never fails on
-// time. Run: npx tsx --conditions=@lenet/source bench/plan.bench.ts [seconds per row]
-import { getBackend, tensor } from '@lenet/tensor';
-import { compilePlan, computeLoss, estimateDiagHessian, lenet5 } from '../src/index.js';
+// Compiled program vs eager autograd tape: LeNet-5 training steps (forward + MAP loss +
+// backward, no optimizer) per second at batch 1 (the paper's on-line setting) and 32, in CPU
+// time and wall time, and one SDLM Hessian estimate on 500 patterns. Prints a table; never
+// fails on time. Run: npx tsx --conditions=@lenet/source bench/compiled.bench.ts [seconds per row]
+import { compile, getBackend, type Tensor, tensor } from '@lenet/tensor';
+import { computeLoss, estimateDiagHessian, lenet5 } from '../src/index.js';
 
 const secondsPerRow = Number(process.argv[2] ?? 3);
 
@@ -39,17 +39,23 @@ const labels = Int32Array.from({ length: pool }, (_, i) => i % 10);
 const rows: Record<string, string | number>[] = [];
 for (const batch of [1, 32]) {
   const model = lenet5({ seed: 1 });
-  const plan = compilePlan(model, { batchSize: batch, loss: 'rbf-map' });
-  let cursor = 0;
-  const planned = measure(() => {
-    plan.trainStep(images, labels, batch, cursor);
-    cursor = (cursor + batch) % (pool - batch + 1);
+  const parameters = model.parameters();
+  const step = compile((input: Tensor, target: Tensor<'int32'>) => {
+    for (const parameter of parameters) parameter.grad = null;
+    const loss = computeLoss('rbf-map', model.forward(input), target);
+    loss.backward();
+    return loss;
   });
   const inputs = Array.from({ length: pool / batch }, (_, b) => ({
     input: tensor(images.subarray(b * batch * 1024, (b + 1) * batch * 1024), [batch, 1, 32, 32]),
     labels: tensor(labels.subarray(b * batch, (b + 1) * batch), [batch]),
   }));
   let next = 0;
+  const compiled = measure(() => {
+    const { input, labels: batchLabels } = inputs[next];
+    next = (next + 1) % inputs.length;
+    step(input, batchLabels);
+  });
   const taped = measure(() => {
     const { input, labels: batchLabels } = inputs[next];
     next = (next + 1) % inputs.length;
@@ -57,7 +63,7 @@ for (const batch of [1, 32]) {
     computeLoss('rbf-map', model.forward(input), batchLabels).backward();
   });
   for (const [path, result] of [
-    ['plan', planned],
+    ['compiled', compiled],
     ['tape', taped],
   ] as const) {
     rows.push({
@@ -79,16 +85,6 @@ const model = lenet5({ seed: 1 });
 const hessianImages = randomImages(500, 2);
 const hessianLabels = Int32Array.from({ length: 500 }, (_, i) => i % 10);
 const hessianRows: Record<string, string>[] = [];
-for (const batchSize of [1, 100]) {
-  const hessianPlan = compilePlan(model, { batchSize, loss: 'rbf-map' });
-  hessianPlan.estimateDiagHessian(hessianImages, hessianLabels);
-  const started = performance.now();
-  hessianPlan.estimateDiagHessian(hessianImages, hessianLabels);
-  hessianRows.push({
-    'Hessian, 500 patterns': `plan (batch ${batchSize})`,
-    ms: (performance.now() - started).toFixed(0),
-  });
-}
 const started = performance.now();
 estimateDiagHessian(
   model,
