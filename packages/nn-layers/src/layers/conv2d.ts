@@ -5,7 +5,7 @@
  * (so the kernel layout stays dense) but are zero, never trained and not counted as
  * parameters by `parameterCount()`.
  */
-import { conv2d, Generator, type Tensor, windowOutputSize, zeros } from '@lenet/tensor';
+import { conv2d, Generator, type Tensor, zeros } from '@lenet/tensor';
 import { type InitScheme, initialize } from '../init.js';
 import { Module } from '../module.js';
 import { applyBiasActivation, type FusedActivation } from './activation.js';
@@ -124,30 +124,6 @@ export class Conv2d extends Module {
       connection: this.connection,
     });
     return fused ? applyBiasActivation(output, this.bias, this.activation) : output;
-  }
-
-  /** Kernel geometry for a given input shape (used by the execution plan until it goes). */
-  geometry(inputShape: readonly number[]) {
-    const [batch, , inHeight, inWidth] = inputShape;
-    const [kernelHeight, kernelWidth] = this.kernelSize;
-    const [strideHeight, strideWidth] = this.stride;
-    const [paddingHeight, paddingWidth] = this.padding;
-    return {
-      batch,
-      inChannels: this.inChannels,
-      inHeight,
-      inWidth,
-      outChannels: this.outChannels,
-      kernelHeight,
-      kernelWidth,
-      strideHeight,
-      strideWidth,
-      paddingHeight,
-      paddingWidth,
-      outHeight: windowOutputSize(inHeight, kernelHeight, strideHeight, paddingHeight),
-      outWidth: windowOutputSize(inWidth, kernelWidth, strideWidth, paddingWidth),
-      connection: this.connection,
-    };
   }
 
   protected override describe(): string {
