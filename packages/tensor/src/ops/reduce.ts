@@ -265,7 +265,7 @@ export function logSumExp(input: Tensor, axis = -1, keepDim = false): Tensor {
   const maximum = Tensor.empty(keptShape);
   const backend = getBackend();
   backend.reduce({ op: 'max', outer, axis: length, inner, input: x.data, output: maximum.data });
-  // Raw kernels under noGrad semantics: these intermediates are not recorded.
+  // On a detached view of x: these intermediate ops are not recorded (the op is one node).
   const shifted = exp(sub(detachedView(x), maximum));
   const kept = add(log(sum(shifted, d, true)), maximum);
   const out = new Tensor(kept.storage, reducedShape(x.shape, [d], keepDim), 'float32');
