@@ -4,6 +4,7 @@
 // see the git history of this file.)
 import {
   computeLoss,
+  estimateDiagHessian,
   type LossSpec,
   lenet1,
   lenet4,
@@ -89,5 +90,29 @@ describe.each(cases)('compiled runner equals the eager tape: $name', ({ model, l
       expect(evaluated).toBeAllclose(evaluation.loss, { rtol: 1e-6, atol: 1e-7 });
     }
     expect(runner.traceCount).toBe(2);
+  });
+});
+
+describe('compiled curvature equals the tape estimate', () => {
+  it.each([
+    ['lenet5, rbf-map', () => lenet5({ seed: 3 }), { name: 'rbf-map', j: 0.1 } as LossSpec],
+    ['lenet5Modern, cross-entropy', () => lenet5Modern({ seed: 5 }), 'cross-entropy' as LossSpec],
+  ])('%s: 250 samples in compiled chunks of 100', (_name, build, loss) => {
+    const model = build();
+    const shape = model.inputShape!;
+    const { images, labels } = randomBatch(shape, 250, 7);
+    const runner = new BatchRunner(model, resolveLoss(loss).compute, shape, 10);
+    const compiled = runner.curvature(images, labels, 250);
+    const again = runner.curvature(images, labels, 250); // a replay gives the same numbers
+    const tape = estimateDiagHessian(
+      model,
+      { input: tensor(images, [250, ...shape]), labels: tensor(labels) },
+      loss,
+    );
+    compiled.forEach((values, index) => {
+      expect(values, `parameter ${index}`).toBeAllclose(tape[index], { rtol: 1e-4, atol: 1e-9 });
+      expect(again[index]).toEqual(values);
+    });
+    expect(model.parameters().every((p) => p.grad === null && p.curvature === null)).toBe(true);
   });
 });

@@ -10,11 +10,15 @@ interface StepResult {
 }
 
 type Step = CompiledFunction<[Tensor, Tensor<'int32'>], StepResult>;
+type CurvatureStep = CompiledFunction<[Tensor, Tensor<'int32'>], readonly (Tensor | null)[]>;
+
+/** Samples per compiled curvature pass (bounds its buffers; SDLM estimates on 500). */
+const CURVATURE_CHUNK = 100;
 
 /**
  * Runs batches for one model on this thread: a training step (forward, loss, backward: the
  * parameters' `.grad` are set), evaluation (evaluation mode, no gradients) and SDLM's
- * curvature. Each runs as a compiled program (`compile` of `@lenet/tensor`): traced once per
+ * curvature (forward, loss, `backwardCurvature()`: the Gauss-Newton diagonal). Each runs as a compiled program (`compile` of `@lenet/tensor`): traced once per
  * batch size, then replayed with no tape and no allocation, for any model built from tensor
  * ops. `fit`, `evaluate` and every replica of the data-parallel engine run batches through it,
  * so all of them compute in exactly the same way.
@@ -31,6 +35,7 @@ export class BatchRunner {
   private readonly batches = new Map<number, { images: Tensor; labels: Tensor<'int32'> }>();
   private readonly trainStep: Step;
   private readonly evaluateStep: Step;
+  private readonly curvatureStep: CurvatureStep;
 
   constructor(
     model: TrainableModel,
@@ -61,11 +66,50 @@ export class BatchRunner {
         return { loss: loss(output, labels), output };
       }),
     );
+    this.curvatureStep = compile((images: Tensor, labels: Tensor<'int32'>) => {
+      for (let i = 0; i < parameters.length; i++) parameters[i].curvature = null;
+      loss(model.forward(images), labels).backwardCurvature();
+      return parameters.map((parameter) => parameter.curvature);
+    });
   }
 
   /** How many programs have been traced (one per batch size and kind of step). */
   get traceCount(): number {
-    return this.trainStep.traceCount + this.evaluateStep.traceCount;
+    return this.trainStep.traceCount + this.evaluateStep.traceCount + this.curvatureStep.traceCount;
+  }
+
+  /**
+   * SDLM's per-parameter Gauss-Newton curvature d2E/dw2 averaged over the `count` samples of
+   * `images`/`labels` (the paper's eqs. 22-27), one Float32Array per parameter in
+   * `parameters` order, computed in compiled chunks of up to 100 samples with the model in its
+   * current mode. Neither `.grad` nor (afterwards) `.curvature` of the parameters changes.
+   */
+  curvature(images: BatchImages, labels: BatchLabels, count: number): Float32Array[] {
+    if (!(Number.isInteger(count) && count >= 1)) {
+      throw new RangeError(`curvature: got ${count} samples; expected an integer >= 1`);
+    }
+    const parameters = this.parameters;
+    const previous = parameters.map((parameter) => parameter.curvature);
+    const sums = parameters.map((parameter) => new Float64Array(parameter.size));
+    try {
+      for (let start = 0; start < count; start += CURVATURE_CHUNK) {
+        const end = Math.min(count, start + CURVATURE_CHUNK);
+        const batch = this.slice(images, labels, start, end);
+        const values = this.curvatureStep(batch.images, batch.labels);
+        const weight = end - start;
+        values.forEach((value, index) => {
+          if (!value) return; // a parameter the loss does not reach (frozen or unused)
+          const data = value.data;
+          const sum = sums[index];
+          for (let i = 0; i < sum.length; i++) sum[i] += data[i] * weight;
+        });
+      }
+    } finally {
+      parameters.forEach((parameter, index) => {
+        parameter.curvature = previous[index];
+      });
+    }
+    return sums.map((sum) => Float32Array.from(sum, (value) => value / count));
   }
 
   /** Copies `weights` (flat, parameter order) into the model. */

@@ -76,7 +76,10 @@ export interface FitOptions {
   seed?: number;
   /** How an output row names its class. Default: 'argmin' for RBF losses, else 'argmax'. */
   prediction?: PredictionRule;
-  /** Needed by SDLM; default for a named loss: the Gauss-Newton pass (`gaussNewtonCurvature`). */
+  /**
+   * SDLM's curvature estimator; default: the Gauss-Newton pass of the loss (the paper's
+   * eqs. 22-27), compiled, for any model built from ops and any loss.
+   */
   curvature?: CurvatureEstimator;
   /** Batch size for validation/test evaluation. Default 500. */
   evaluationBatchSize?: number;
@@ -170,7 +173,11 @@ async function fitWith(
   const fixedOrder = settings.shuffle === 'once' ? random.order.permutation(train.length) : null;
   const order = new Int32Array(train.length);
   const assembler = new BatchAssembler(train, batchSize);
-  const curvature = curvatureSampler(model, options, settings.curvature, random.curvature);
+  // SDLM's curvature: the runner's compiled Gauss-Newton pass unless the caller gave an estimator.
+  const estimator: CurvatureEstimator =
+    settings.curvature ??
+    ((_model, images, labels) => runner.curvature(images, labels, labels.size));
+  const curvature = curvatureSampler(model, options, estimator, random.curvature);
 
   let history: EpochMetrics[] = [];
   let monitorState: MonitorState = { bestValue: null, bestEpoch: 0, epochsSinceImprovement: 0 };
@@ -348,7 +355,7 @@ function resolveOptions(options: FitOptions) {
   return {
     train: options.train,
     loss: loss.compute,
-    curvature: options.curvature ?? loss.curvature,
+    curvature: options.curvature ?? null,
     optimizer: options.optimizer,
     schedule: options.schedule,
     epochs: options.epochs,
@@ -434,18 +441,13 @@ function countErrors(
 function curvatureSampler(
   model: TrainableModel,
   options: FitOptions,
-  estimator: CurvatureEstimator | null,
+  estimator: CurvatureEstimator,
   generator: Generator,
 ): (sampleCount: number) => Float32Array[] {
   const train = options.train;
   const indices = new Int32Array(train.length);
   let assembler: BatchAssembler | null = null;
   return (sampleCount) => {
-    if (!estimator) {
-      throw new TypeError(
-        "fit: this optimizer needs curvature estimates: give the loss by name (e.g. 'rbf-map') or pass `curvature` (e.g. gaussNewtonCurvature(loss))",
-      );
-    }
     const count = Math.min(sampleCount, train.length);
     // Partial Fisher-Yates from the identity: the first `count` entries are a uniform sample.
     for (let i = 0; i < indices.length; i++) indices[i] = i;

@@ -7,17 +7,15 @@ import type { LossFunction, TrainableModel } from './model.js';
 /** A loss as a function, or by `@lenet/nn-layers` name ('cross-entropy', 'rbf-map', ...). */
 export type LossOption = LossFunction | LossSpec;
 
-/** What a loss option means for the loop: the function, how to read outputs, SDLM's curvature. */
+/** What a loss option means for the loop: the function and how to read outputs. */
 export interface ResolvedLoss {
   readonly compute: LossFunction;
   /** From the loss name: RBF losses read outputs as penalties; null for a bare function. */
   readonly prediction: PredictionRule | null;
-  /** The Gauss-Newton estimator for a named loss; null for a bare function. */
-  readonly curvature: CurvatureEstimator | null;
 }
 
 export function resolveLoss(loss: LossOption): ResolvedLoss {
-  if (typeof loss === 'function') return { compute: loss, prediction: null, curvature: null };
+  if (typeof loss === 'function') return { compute: loss, prediction: null };
   const name = typeof loss === 'string' ? loss : loss?.name;
   if (typeof name !== 'string') {
     throw new TypeError(
@@ -29,7 +27,6 @@ export function resolveLoss(loss: LossOption): ResolvedLoss {
   return {
     compute,
     prediction: predictionRuleFor(loss),
-    curvature: gaussNewtonCurvature(loss),
   };
 }
 

@@ -14,7 +14,6 @@ import {
   BatchAssembler,
   DataParallel,
   evaluateParallel,
-  gaussNewtonCurvature,
   type LabelledSamples,
   type Optimizer,
   predictClass,
@@ -253,7 +252,7 @@ export class TrainingSession {
     const order = generator.permutation(this.train.length).subarray(0, take);
     this.curvatureBatch ??= new BatchAssembler(this.train, take);
     const { images, labels } = this.curvatureBatch.fill(order, 0, take);
-    const values = gaussNewtonCurvature(this.loss)(this.model, images, labels);
+    const values = this.engine.curvature(images, labels, take);
     return this.optimizer.parameters.map((parameter) => values.get(parameter as Tensor)!);
   }
 

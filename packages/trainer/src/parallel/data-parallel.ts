@@ -8,6 +8,7 @@
 // worker is involved. Results for different N agree up to float rounding (the sums run in a
 // different order), not bit for bit.
 import { type Module, modelConfigOf } from '@lenet/nn-layers';
+import type { Tensor } from '@lenet/tensor';
 import { getBackend } from '@lenet/tensor';
 import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
 import { BatchRunner } from '../batch-runner.js';
@@ -211,6 +212,16 @@ export class DataParallel {
     count: number,
   ): ParallelBatchResult | Promise<ParallelBatchResult> {
     return this.run(Command.evaluate, images, labels, count);
+  }
+
+  /**
+   * SDLM's Gauss-Newton curvature d2E/dw2 averaged over `count` samples (the compiled
+   * curvature pass of this thread's replica: it is a small, once-per-pass computation), by
+   * parameter of the model.
+   */
+  curvature(images: BatchImages, labels: BatchLabels, count: number): Map<Tensor, Float32Array> {
+    const values = this.runner.curvature(images, labels, count);
+    return new Map(this.runner.parameters.map((parameter, index) => [parameter, values[index]]));
   }
 
   /** Stops the workers. */
