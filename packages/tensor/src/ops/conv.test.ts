@@ -78,6 +78,18 @@ describe('conv2d forward against the nested-loop definition', () => {
     );
   });
 
+  it('LeNet-5 C5 (a kernel covering the whole input runs as one dense GEMM)', () => {
+    const input = uniform([3, 16, 5, 5], -1, 1, generator);
+    const weight = uniform([120, 16, 5, 5], -1, 1, generator);
+    const bias = uniform([120], -1, 1, generator);
+    const c5 = conv2d(input, weight, bias);
+    expect(c5.shape).toEqual([3, 120, 1, 1]);
+    expect(c5.data).toBeAllclose(directConv2d(input, weight, bias, [1, 1], [0, 0], null), {
+      rtol: 1e-4,
+      atol: 1e-4,
+    });
+  });
+
   it('random shapes with stride, padding and tables', () => {
     fc.assert(
       fc.property(
@@ -151,6 +163,14 @@ describe('conv2d gradients (central differences)', () => {
     const weightGrad = results[1].analytic;
     expect(weightGrad[(0 * 3 + 1) * 6]).toBe(0);
     expect(weightGrad[(3 * 3 + 0) * 6 + 5]).toBe(0);
+  });
+
+  it('for input, weight and bias of a kernel covering the whole input (the dense path)', () => {
+    const input = uniform([2, 3, 4, 3], -1, 1, generator);
+    const weight = uniform([5, 3, 4, 3], -1, 1, generator);
+    const bias = uniform([5], -1, 1, generator);
+    const results = compareGradients((x, w, b) => conv2d(x, w, b), [input, weight, bias]);
+    for (const { analytic, numeric } of results) expect(analytic).toBeAllclose(numeric, tolerance);
   });
 
   it('over random geometries', () => {

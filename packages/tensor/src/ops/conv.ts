@@ -6,6 +6,8 @@ import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, pair } from './checks.js';
 import { square } from './elementwise.js';
+import { linear } from './linear.js';
+import { reshape } from './shape.js';
 
 /**
  * Which input channels each output channel sees: a Uint8Array [outChannels * inChannels]
@@ -94,6 +96,26 @@ export function conv2d(
       [input.shape, weight.shape],
       `a kernel (${kernelHeight}x${kernelWidth}) no larger than the padded input (${inHeight + 2 * paddingHeight}x${inWidth + 2 * paddingWidth})`,
     );
+  }
+  if (
+    outHeight === 1 &&
+    outWidth === 1 &&
+    kernelHeight === inHeight &&
+    kernelWidth === inWidth &&
+    paddingHeight === 0 &&
+    paddingWidth === 0 &&
+    !options.connection
+  ) {
+    // The kernel covers the whole input (LeNet-5's C5): a dense layer over the flattened
+    // sample. One GEMM instead of im2col + a GEMM against a single column per sample; the
+    // gradient and curvature are linear's.
+    const features = inChannels * inHeight * inWidth;
+    const dense = linear(
+      reshape(input, [batch, features]),
+      reshape(weight, [outChannels, features]),
+      bias,
+    );
+    return reshape(dense, [batch, outChannels, 1, 1]);
   }
   const connection = options.connection
     ? connectionMask(options.connection, outChannels, inChannels)
