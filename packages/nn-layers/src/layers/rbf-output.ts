@@ -5,7 +5,7 @@
  * centres are the fixed +1/-1 digit drawings of `rbf-codes.ts`, held as a buffer (saved with
  * the model, not trained); `trainable: true` makes them parameters.
  */
-import { add, linear, mul, square, sub, sum, type Tensor, tensor } from '@lenet/tensor';
+import { reshape, square, sub, sum, type Tensor, tensor } from '@lenet/tensor';
 import { type DiagHessianContext, Module } from '../module.js';
 import { RBF_CODE_LENGTH, rbfDigitCodes } from '../rbf-codes.js';
 
@@ -46,11 +46,10 @@ export class RBFOutput extends Module {
         `RBFOutput: got input of shape [${input.shape.join(', ')}]; expected [batch, ${this.features}]`,
       );
     }
-    // |x - w|^2 = |x|^2 - 2 x.w + |w|^2, one matrix product for all classes.
-    const inputNorms = sum(square(input), 1, true);
-    const centerNorms = sum(square(this.centers), 1);
-    const products = linear(input, this.centers);
-    return sub(add(inputNorms, centerNorms), mul(products, 2));
+    // sum_j (x_j - w_ij)^2 directly, [batch, 1, features] - [classes, features] broadcast:
+    // |x|^2 + |w|^2 - 2 x.w cancels when x is near a code (the case training aims for).
+    const differences = sub(reshape(input, [input.shape[0], 1, this.features]), this.centers);
+    return sum(square(differences), 2);
   }
 
   /** The curvature rule of `writeRbfOutputCurvature`, on a fresh array. */
