@@ -102,7 +102,7 @@ describe('lenet train', () => {
     expect((await run('train', ...common, '--epochs', '1', '--out', resumed)).code).toBe(0);
     const second = await run('train', '--resume', '--epochs', '2', '--out', resumed);
     expect(second.code).toBe(0);
-    expect(second.out).toContain('resuming from');
+    expect(second.out).toContain('resuming after pass 1 of 2');
     expect(second.out.match(/^epoch \d\/2 \|/gm)).toEqual(['epoch 2/2 |']);
     const weights = async (dir: string) => (await loadTrainedModel(dir)).model.stateDict();
     const [a, b] = [await weights(straight), await weights(resumed)];
