@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Checkpoint, checkpointPath, loadCheckpointFile } from '@lenet/trainer/node';
+import {
+  type Checkpoint,
+  checkpointPath,
+  decodeCheckpoint,
+  loadCheckpointFile,
+} from '@lenet/trainer/node';
 import { UsageError } from '../errors.js';
 import { readJsonIfExists } from '../files.js';
 import type { CliIo } from '../io.js';
@@ -51,6 +57,8 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo): Promise
   const status: TrainingStatus = { epoch: 0, imagesDone: 0, savedEpoch: 0 };
   let settings: TrainingSettings | undefined;
   const onInterrupt = () => {
+    // The checkpoint on disk is the truth: a pass may have been saved since status was updated.
+    status.savedEpoch = Math.max(status.savedEpoch, savedPass(out));
     io.stderr.write(`\n${interruptedMessage(out, status, settings)}\n`);
     void lock.release().finally(() => process.exit(130));
   };
@@ -130,6 +138,16 @@ export function interruptedMessage(
       : '; no pass was checkpointed yet. Start again with:\n  lenet train --out ' +
         `${shellQuote(out)} --force (and the same settings)`;
   return `lenet: interrupted: ${where}${saved}`;
+}
+
+/** The pass in `<out>/checkpoints/checkpoint-last.safetensors`, 0 when there is none intact. */
+function savedPass(out: string): number {
+  try {
+    const path = checkpointPath(join(out, 'checkpoints'), 'last');
+    return decodeCheckpoint(readFileSync(path), path).epoch;
+  } catch {
+    return 0;
+  }
 }
 
 function shellQuote(text: string): string {
