@@ -66,7 +66,7 @@ describe('a folder holding a run', () => {
 
   it('is replaced with --force', async () => {
     const copy = await copyRun('forced');
-    const { code } = await run(
+    const { code, out } = await run(
       'train',
       ...TINY,
       '--epochs',
@@ -78,6 +78,7 @@ describe('a folder holding a run', () => {
       copy,
     );
     expect(code).toBe(0);
+    expect(out).toMatch(/after 1 pass, /);
     expect(JSON.parse(await readFile(join(copy, 'settings.json'), 'utf8')).seed).toBe(9);
     expect((await readFile(join(copy, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(
       1,
@@ -187,6 +188,21 @@ describe('bad --out and --model paths', () => {
     const { code, err } = await run('train', ...TINY, '--out', path);
     expect(code).toBe(1);
     expect(err).toContain(message);
+  });
+
+  it('names the model file when its settings metadata is not valid JSON', async () => {
+    const copy = await copyRun('bad-metadata');
+    const { model } = await loadTrainedModel(copy);
+    const { encodeSafetensors } = await import('@lenet/nn-layers');
+    await writeFile(
+      join(copy, 'model.safetensors'),
+      encodeSafetensors(model.stateDict(), { 'lenet.settings': '{ model: 1 }' }),
+    );
+    const { code, err } = await run('eval', '--model', copy);
+    expect(code).toBe(1);
+    expect(err).toContain(
+      `${join(copy, 'model.safetensors')}'s lenet.settings metadata is not valid JSON (Expected property name`,
+    );
   });
 
   it('eval --model naming a file says a folder is expected; NaN weights are refused by name', async () => {
