@@ -101,6 +101,9 @@ describe('fit with checkpointDir', () => {
   const test = blobs(30, 2);
 
   it('writes last and best every pass, resumable from the directory', async () => {
+    // What a killed writer leaves (ours, and write-file-atomic's) is removed at the start.
+    await writeFile(join(directory, 'checkpoint-last.safetensors.999999999.0123456789ab.tmp'), 'x');
+    await writeFile(join(directory, 'checkpoint-last.safetensors.2241562276'), 'x');
     const model = new SoftmaxRegression(1);
     const result = await fit(asModel(model), {
       train,

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@lenet/tensor/node';
+import { removeStaleTempFiles, writeFileAtomic } from '@lenet/tensor/node';
 import {
   type Checkpoint,
   type CheckpointName,
@@ -59,15 +59,23 @@ export interface NodeFitOptions extends FitOptions {
   checkpointDir?: string;
 }
 
-/** `fit` with `checkpointDir`: checkpoints go to files in that directory. */
+/**
+ * `fit` with `checkpointDir`: checkpoints go to files in that directory. Temporary files that a
+ * killed run left there are removed first.
+ */
 export function fit(model: TrainableModel, options: NodeFitOptions): Promise<FitResult> {
   const { checkpointDir, ...rest } = options;
   if (checkpointDir !== undefined && rest.checkpoints !== undefined) {
     throw new TypeError('fit: give checkpointDir or checkpoints, not both');
   }
-  return fitInMemory(model, {
-    ...rest,
-    checkpoints:
-      checkpointDir === undefined ? rest.checkpoints : fileCheckpointStore(checkpointDir),
-  });
+  // A bad combination throws at once (above); the clean-up is the first asynchronous step.
+  const cleaned =
+    checkpointDir === undefined ? Promise.resolve([]) : removeStaleTempFiles(checkpointDir);
+  return cleaned.then(() =>
+    fitInMemory(model, {
+      ...rest,
+      checkpoints:
+        checkpointDir === undefined ? rest.checkpoints : fileCheckpointStore(checkpointDir),
+    }),
+  );
 }

@@ -5,6 +5,7 @@ import { fit } from '@lenet/trainer/node';
 import { writeFileAtomic } from '../files.js';
 import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
 import { formatDuration, formatRate, type ProgressReporter } from '../progress.js';
+import { cleanLeftovers } from '../run-folder.js';
 import {
   createAugment,
   createModel,
@@ -143,6 +144,9 @@ export async function runTraining(
   const prediction = predictionRule(settings.loss);
   const train = mnistSamples(trainSet, settings.input);
   const test = mnistSamples(testSet, settings.input);
+  // What a killed run left in this folder (train has already done this and said so; reproduce
+  // and learning-curve rows rely on it here).
+  await cleanLeftovers(out);
   await writeFileAtomic(join(out, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 
   const status = options.status;
