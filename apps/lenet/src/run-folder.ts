@@ -1,5 +1,15 @@
 import fs from 'node:fs';
-import { access, mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  access,
+  link,
+  mkdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isProcessAlive, removeStaleTempFiles } from '@lenet/tensor/node';
 import { UsageError } from './errors.js';
@@ -95,29 +105,66 @@ export interface RunLock {
  */
 export async function lockRunFolder(out: string): Promise<RunLock> {
   const path = join(out, LOCK_FILE);
-  const content = `${JSON.stringify({ pid: process.pid, started: new Date().toISOString() })}\n`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, content, { flag: 'wx' });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await createLock(path)) {
       return {
         async release() {
           await unlink(path).catch(() => undefined);
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = await lockHolder(path);
-    if (holder !== null && isProcessAlive(holder) && holder !== process.pid) {
+    if (holder !== null && isProcessAlive(holder)) {
       throw new UsageError(
         `${out} is in use by another run (pid ${holder}, ${path}); wait for it to finish or choose another --out`,
       );
     }
-    // A stale lock (its process is gone): take it over. If two runs race here, the second
-    // `wx` create fails and that run is refused above on its next attempt.
-    await unlink(path).catch(() => undefined);
+    await takeOverStaleLock(path, out);
   }
   throw new UsageError(`${out} is in use by another run (${path}); choose another --out`);
+}
+
+/**
+ * Creates the lock file with its content in one step: written under a private name, then
+ * hard-linked to `path` (a link fails if `path` exists), so no one reads a half-written lock.
+ */
+async function createLock(path: string): Promise<boolean> {
+  const mine = `${path}.${process.pid}.${Date.now()}`;
+  const content = `${JSON.stringify({ pid: process.pid, started: new Date().toISOString() })}\n`;
+  await writeFile(mine, content);
+  try {
+    await link(mine, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(mine).catch(() => undefined);
+  }
+}
+
+/**
+ * Moves a stale lock aside under a private name (one atomic step, so two runs cannot both take
+ * it over) and deletes it; if what was moved turns out to belong to a live run (it replaced the
+ * stale one meanwhile), it is put back and this run is refused.
+ */
+async function takeOverStaleLock(path: string, out: string): Promise<void> {
+  const aside = `${path}.stale.${process.pid}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else took it
+    throw error;
+  }
+  const holder = await lockHolder(aside);
+  if (holder !== null && isProcessAlive(holder)) {
+    await link(aside, path).catch(() => undefined);
+    await unlink(aside).catch(() => undefined);
+    throw new UsageError(
+      `${out} is in use by another run (pid ${holder}, ${path}); wait for it to finish or choose another --out`,
+    );
+  }
+  await unlink(aside).catch(() => undefined);
 }
 
 async function lockHolder(path: string): Promise<number | null> {
@@ -125,7 +172,7 @@ async function lockHolder(path: string): Promise<number | null> {
     const { pid } = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown };
     return typeof pid === 'number' ? pid : null;
   } catch {
-    return null; // unreadable or half-written: treat as stale
+    return null; // unreadable: not a lock any live run wrote (locks are created whole)
   }
 }
 

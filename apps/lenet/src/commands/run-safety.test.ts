@@ -111,6 +111,18 @@ describe('the run lock', () => {
     expect(await readdir(folder)).not.toContain(LOCK_FILE);
   });
 
+  it('two runs started together in one process: one trains, the other is refused', async () => {
+    const folder = join(workDir, 'together');
+    const results = await Promise.all([
+      run('train', ...TINY, '--epochs', '1', '--out', folder),
+      run('train', ...TINY, '--epochs', '1', '--out', folder),
+    ]);
+    expect(results.map((result) => result.code).sort()).toEqual([0, 1]);
+    expect(results.find((result) => result.code === 1)?.err).toContain(
+      `${folder} is in use by another run (pid ${process.pid}`,
+    );
+  });
+
   it('cleans the temporary files a killed run left behind', async () => {
     const copy = await copyRun('leftovers');
     const leftovers = [
