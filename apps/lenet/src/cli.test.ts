@@ -39,19 +39,33 @@ describe('--help', () => {
     ],
     ['eval', ['--model <dir>', '--test-size <n>']],
     ['predict', ['--model <dir>', '<images...>']],
-    ['reproduce', ['--quick', '--only <rows>', '--out <dir>']],
-    ['learning-curve', ['--model <name>', '--sizes <list>', '--epochs <n>']],
+    ['reproduce', ['--quick', '(500 training and 500 test images, 1 pass)', '--only <rows>']],
+    [
+      'learning-curve',
+      [
+        '--model <name>',
+        '--sizes <list>',
+        '--epochs <n>',
+        '--augment <kind>',
+        '--schedule <name>',
+        '--loss <name>',
+      ],
+    ],
     ['adder', ['--seeds <n>', '--max-epochs <n>']],
   ])('documents the flags of %s', async (command, flags) => {
     const { code, out } = await run(command, '--help');
     expect(code).toBe(0);
     expect(out).toContain(`Usage: lenet ${command}`);
-    for (const flag of flags) expect(out).toContain(flag);
+    for (const flag of flags) expect(out.replace(/\s+/g, ' ')).toContain(flag);
   });
 
-  it("says what train's defaults are: the paper's LeNet-5 recipe", async () => {
+  it("says what train's defaults are: LeNet-5 with the stretched learning-rate table", async () => {
     const out = (await run('train', '--help')).out.replace(/\s+/g, ' ');
-    expect(out).toContain("Defaults to the paper's LeNet-5 recipe: RBF output, MAP loss, SDLM");
+    expect(out).toContain('Defaults to LeNet-5 as in the paper: RBF output, MAP loss, SDLM');
+    expect(out).toContain("(schedule 'stretched';");
+    expect(out).toContain("default: the model's recipe, 0.00005 for lenet5");
+    expect(out).toContain('same seed and threads, same weights');
+    expect(out).toContain('<out>/checkpoints/checkpoint-last.safetensors');
     expect(out).toContain('default: "lenet5"');
     expect(out).toContain('threads computing each batch');
     expect(out).toContain('default: the CPU count');

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { injectWriteFault } from '@lenet/tensor/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './files.js';
+import { readJsonIfExists, writeFileAtomic } from './files.js';
 
 let directory: string;
 beforeEach(async () => {
@@ -22,11 +23,24 @@ describe('writeFileAtomic', () => {
     expect(await readdir(join(directory, 'run'))).toEqual(['result.json']);
   });
 
-  it('a failed rename leaves no temporary behind', async () => {
-    await mkdir(join(directory, 'taken', 'inside'), { recursive: true });
-    await expect(writeFileAtomic(join(directory, 'taken'), 'x')).rejects.toThrow(
-      /EISDIR|ENOTEMPTY/,
+  it('a full disk keeps the previous file and leaves no temporary behind', async () => {
+    const path = join(directory, 'result.json');
+    await writeFile(path, '{"old":1}\n');
+    const restore = injectWriteFault({ kind: 'enospc', capacityBytes: 3 });
+    await expect(writeFileAtomic(path, '{"new":2}\n'))
+      .rejects.toThrow(/could not write .*result\.json \(ENOSPC/)
+      .finally(restore);
+    expect(await readFile(path, 'utf8')).toBe('{"old":1}\n');
+    expect(await readdir(directory)).toEqual(['result.json']);
+  });
+});
+
+describe('readJsonIfExists', () => {
+  it('is null for a missing file and names the file of a syntax error', async () => {
+    expect(await readJsonIfExists(join(directory, 'settings.json'))).toBeNull();
+    await writeFile(join(directory, 'settings.json'), '{ model: 1 }');
+    await expect(readJsonIfExists(join(directory, 'settings.json'))).rejects.toThrow(
+      /settings\.json is not valid JSON \(Expected property name/,
     );
-    expect(await readdir(directory)).toEqual(['taken']);
   });
 });

@@ -1,29 +1,19 @@
-import { Buffer } from 'node:buffer';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import writeFileAtomicWithLibrary from 'write-file-atomic';
+import { writeFileAtomic as writeFileAtomicInFolder } from '@lenet/tensor/node';
+import { UsageError } from './errors.js';
 
 /**
- * Writes `content` to `path` atomically (write-file-atomic: a temporary file beside it, flushed,
- * renamed; removed on failure), creating the directory first.
+ * Writes `content` to `path` complete or not at all (`@lenet/tensor/node`'s writeFileAtomic:
+ * temporary file, every byte written, fsync, size checked, rename; on failure the previous
+ * file stays), creating the folder first.
  */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  // A Buffer view of the same memory (no copy): the library's types ask for a Buffer.
-  const data =
-    typeof content === 'string'
-      ? content
-      : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  await writeFileAtomicWithLibrary(path, data);
+  await writeFileAtomicInFolder(path, content);
 }
 
-/** Appends one JSON value as a line. */
-export async function appendJsonLine(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, `${JSON.stringify(value)}\n`);
-}
-
-/** The JSON in `path`, or null if the file does not exist. */
+/** The JSON in `path`, or null if the file does not exist; a syntax error names the file. */
 export async function readJsonIfExists<T>(path: string): Promise<T | null> {
   let text: string;
   try {
@@ -32,5 +22,14 @@ export async function readJsonIfExists<T>(path: string): Promise<T | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  return JSON.parse(text) as T;
+  return parseJsonFile<T>(text, path);
+}
+
+/** `JSON.parse(text)`, with an error that names `source` (a file, or what in a file). */
+export function parseJsonFile<T>(text: string, source: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new UsageError(`${source} is not valid JSON (${(error as Error).message})`);
+  }
 }

@@ -4,7 +4,7 @@ import { runAdder } from './commands/adder.js';
 import { runEval } from './commands/eval.js';
 import { runLearningCurve } from './commands/learning-curve.js';
 import { runPredict } from './commands/predict.js';
-import { runReproduce } from './commands/reproduce.js';
+import { QUICK, runReproduce } from './commands/reproduce.js';
 import { runTrain } from './commands/train.js';
 import { UsageError } from './errors.js';
 import { type CliIo, processIo } from './io.js';
@@ -24,6 +24,8 @@ import {
   parsePositiveNumber,
 } from './options.js';
 import { REPRODUCE_ROW_IDS } from './paper-rows.js';
+import { LENET5_LEARNING_RATE } from './training/recipes.js';
+import { DEFAULT_RATES } from './training/run-training.js';
 
 /**
  * Runs the `lenet` command line on `argv` (without the node and script paths) and returns the
@@ -56,27 +58,17 @@ export function buildProgram(io: CliIo): Command {
   program
     .command('train')
     .description(
-      "Train a network on MNIST. Defaults to the paper's LeNet-5 recipe: RBF output, MAP loss, SDLM, the paper's learning-rate table, 20 passes, batch size 1.",
+      "Train a network on MNIST. Defaults to LeNet-5 as in the paper: RBF output, MAP loss, SDLM, 20 passes, batch size 1, with the paper's learning-rate table stretched and scaled to start at 0.00005 (schedule 'stretched'; the paper's own table from 0.0005 diverges with our SDLM, see the README).",
     )
     .addOption(choice('--model <name>', 'network to train', MODEL_NAMES).default('lenet5'))
     .addOption(trainingOptions.epochs())
     .addOption(trainingOptions.batchSize())
     .addOption(trainingOptions.optimizer())
     .addOption(trainingOptions.lr())
-    .addOption(
-      choice(
-        '--schedule <name>',
-        "learning-rate schedule (default: the model's recipe)",
-        SCHEDULE_NAMES,
-      ),
-    )
-    .addOption(choice('--loss <name>', "loss (default: the model's recipe)", LOSS_NAMES))
+    .addOption(trainingOptions.schedule())
+    .addOption(trainingOptions.loss())
     .addOption(trainingOptions.weightDecay())
-    .addOption(
-      choice('--augment <kind>', 'distort training images on the fly', AUGMENT_NAMES).default(
-        'none',
-      ),
-    )
+    .addOption(trainingOptions.augment())
     .addOption(
       new Option(
         '--train-size <P>',
@@ -87,10 +79,25 @@ export function buildProgram(io: CliIo): Command {
     )
     .addOption(trainingOptions.testSize())
     .addOption(trainingOptions.seed())
-    .option('--out <dir>', 'where metrics.jsonl, the model, checkpoints and plots go', 'runs/train')
-    .option('--resume', 'continue from <out>/checkpoints/last', false)
+    .option(
+      '--out <dir>',
+      'where metrics.jsonl, the model, checkpoints and plots go; a folder holding a run needs --resume or --force',
+      'runs/train',
+    )
+    .option(
+      '--resume',
+      'continue the run in <out> from <out>/checkpoints/checkpoint-last.safetensors (checkpoint-best.safetensors if last is missing or damaged), with the settings and threads in <out>/settings.json; only a larger --epochs may be given',
+      false,
+    )
+    .option(
+      '--force',
+      'replace the run in <out> (its model, checkpoints, metrics and plots)',
+      false,
+    )
     .addOption(trainingOptions.threads())
-    .action(async (options) => runTrain(options, io));
+    .action(async (options, command: Command) =>
+      runTrain({ ...options, given: givenOptions(command) }, io),
+    );
 
   program
     .command('eval')
@@ -121,7 +128,7 @@ export function buildProgram(io: CliIo): Command {
     )
     .option(
       '--quick',
-      'a short version of each row (small subsets, 1-2 epochs) for smoke tests',
+      `a short version of each row (${QUICK.trainSize} training and ${QUICK.testSize} test images, ${QUICK.epochs} pass) for smoke tests`,
       false,
     )
     .addOption(
@@ -150,7 +157,10 @@ export function buildProgram(io: CliIo): Command {
     .addOption(trainingOptions.batchSize())
     .addOption(trainingOptions.optimizer())
     .addOption(trainingOptions.lr())
+    .addOption(trainingOptions.schedule())
+    .addOption(trainingOptions.loss())
     .addOption(trainingOptions.weightDecay())
+    .addOption(trainingOptions.augment())
     .addOption(trainingOptions.testSize())
     .addOption(trainingOptions.seed())
     .option(
@@ -200,8 +210,21 @@ const trainingOptions = {
   lr: () =>
     new Option(
       '--lr <rate>',
-      'initial global learning rate; the schedule keeps its shape, scaled to start here',
+      `initial global learning rate; the schedule keeps its shape, scaled to start here (default: the model's recipe, ${LENET5_LEARNING_RATE} for lenet5; for another --optimizer than the recipe's: ${Object.entries(
+        DEFAULT_RATES,
+      )
+        .map(([name, rate]) => `${name} ${rate}`)
+        .join(', ')})`,
     ).argParser(parsePositiveNumber),
+  schedule: () =>
+    choice(
+      '--schedule <name>',
+      "learning-rate schedule (default: the model's recipe)",
+      SCHEDULE_NAMES,
+    ),
+  loss: () => choice('--loss <name>', "loss (default: the model's recipe)", LOSS_NAMES),
+  augment: () =>
+    choice('--augment <kind>', 'distort training images on the fly', AUGMENT_NAMES).default('none'),
   weightDecay: () =>
     new Option('--weight-decay <beta>', 'L2 penalty beta: minimizes E_train + beta/2 |W|^2')
       .argParser(parseNonNegativeNumber)
@@ -211,7 +234,7 @@ const trainingOptions = {
       .argParser(parseCount)
       .default(10000),
   seed: () =>
-    new Option('--seed <n>', 'seed of every random choice: same seed, same weights')
+    new Option('--seed <n>', 'seed of every random choice: same seed and threads, same weights')
       .argParser(parseNonNegativeInteger)
       .default(1),
   threads: () =>
@@ -222,6 +245,16 @@ const trainingOptions = {
       .argParser(parseThreads)
       .default(availableParallelism(), 'the CPU count'),
 };
+
+/** The options typed on the command line (not defaults), by option name. */
+function givenOptions(command: Command): Set<string> {
+  const given = new Set<string>();
+  for (const option of command.options) {
+    const name = option.attributeName();
+    if (command.getOptionValueSource(name) === 'cli') given.add(name);
+  }
+  return given;
+}
 
 function choice(flags: string, description: string, values: readonly string[]): Option {
   return new Option(flags, description).choices(values);

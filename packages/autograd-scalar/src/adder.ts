@@ -194,6 +194,8 @@ export interface SweepOptions {
   learningRate?: number;
   /** Called with each row as soon as its architecture is done. */
   onRow?: (row: SweepRow) => void;
+  /** Called after each seed: the architecture's name, seeds done, seeds in all. */
+  onSeed?: (architecture: string, done: number, seeds: number) => void;
 }
 
 /** The architectures the demo compares: 2, 3 and 8 hidden units, without and with direct links. */
@@ -222,6 +224,7 @@ export function sweepAdder(options: SweepOptions = {}): SweepRow[] {
         learningRate: options.learningRate,
       });
       if (result.solved) solvedEpochs.push(result.epochs);
+      options.onSeed?.(architectureName(bits, architecture), seed + 1, seeds);
     }
     solvedEpochs.sort((a, b) => a - b);
     const row: SweepRow = {
@@ -243,6 +246,8 @@ export interface AdderDemoOptions {
   maxEpochs?: number;
   /** Receives the report line by line (the library itself prints nothing). */
   log?: (line: string) => void;
+  /** Progress of the sweep (a row takes tens of seconds): after each seed, see `SweepOptions`. */
+  onSeed?: SweepOptions['onSeed'];
 }
 
 export interface AdderDemoReport {
@@ -281,6 +286,7 @@ export function runAdderDemo(options: AdderDemoOptions = {}): AdderDemoReport {
     seeds: sweepSeeds,
     maxEpochs,
     onRow: (row) => log(formatSweepRow(row)),
+    onSeed: options.onSeed,
   });
   return { twoBit, threeBit, sweep };
 }

@@ -60,6 +60,7 @@ export {
 } from './rbf-codes.js';
 export { createModel, type ModelEntry, modelEntry, modelNames } from './registry.js';
 export {
+  assertFiniteTensors,
   decodeSafetensors,
   encodeSafetensors,
   type NamedTensorData,

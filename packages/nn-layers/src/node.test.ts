@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad } from '@lenet/tensor';
+import { injectWriteFault } from '@lenet/tensor/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Linear } from './layers/linear.js';
 import { lenet5, mlp } from './models.js';
@@ -17,18 +18,40 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('writeFileAtomic', () => {
-  it('writes text and byte views, replaces the file, leaves no temporary behind', async () => {
-    const path = join(dir, 'a.bin');
-    await writeFileAtomic(path, 'text');
-    expect(await readFile(path, 'utf8')).toBe('text');
-    await writeFileAtomic(path, new Uint8Array([9, 4, 5, 9]).subarray(1, 3));
-    expect([...(await readFile(path))]).toEqual([4, 5]);
-    expect(await readdir(dir)).toEqual(['a.bin']);
+describe('saveModel on a short-writing or full disk', () => {
+  it('loops over short writes: the model loads back whole', async () => {
+    const restore = injectWriteFault({ kind: 'short', chunkBytes: 999 });
+    try {
+      await saveModel(dir, lenet5({ seed: 3 }));
+    } finally {
+      restore();
+    }
+    const { model } = await loadModel(dir);
+    expect(Array.from(model.parameters()[0].data)).toEqual(
+      Array.from(lenet5({ seed: 3 }).parameters()[0].data),
+    );
   });
 
-  it('a failed write leaves no temporary behind', async () => {
-    await expect(writeFileAtomic(join(dir, 'missing', 'a.bin'), 'x')).rejects.toThrow(/ENOENT/);
+  it.each(['enospc', 'zero'] as const)(
+    'a full disk (%s) keeps the previous model',
+    async (kind) => {
+      await saveModel(dir, lenet5({ seed: 1 }));
+      const previous = await readFile(join(dir, WEIGHTS_FILE));
+      const restore = injectWriteFault({ kind, capacityBytes: 20_000 });
+      await expect(saveModel(dir, lenet5({ seed: 2 })))
+        .rejects.toThrow(/could not write .*weights\.safetensors .*no space left/i)
+        .finally(restore);
+      expect(Buffer.compare(await readFile(join(dir, WEIGHTS_FILE)), previous)).toBe(0);
+      expect((await readdir(dir)).sort()).toEqual([CONFIG_FILE, WEIGHTS_FILE]);
+    },
+  );
+});
+
+describe('writeFileAtomic (re-exported)', () => {
+  it('names the file when its folder is missing and leaves nothing behind', async () => {
+    await expect(writeFileAtomic(join(dir, 'missing', 'a.bin'), 'x')).rejects.toThrow(
+      /missing\/a\.bin \(ENOENT/,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 });
@@ -97,4 +120,20 @@ describe('saveModel / loadModel', () => {
     await writeFile(join(dir, WEIGHTS_FILE), new Uint8Array([1, 2, 3]));
     await expect(loadModel(dir)).rejects.toThrow(/too short/);
   });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    'refuses weights holding %s, naming the file and the tensor',
+    async (bad) => {
+      const model = mlp([3, 2], { seed: 1 });
+      await saveModel(dir, model);
+      const state = model.stateDict();
+      state.get('fc1.bias')!.data[1] = bad;
+      await writeFile(join(dir, WEIGHTS_FILE), encodeSafetensors(state));
+      await expect(loadModel(dir)).rejects.toThrow(
+        new RegExp(
+          `weights\\.safetensors: weights: tensor "fc1\\.bias" holds ${bad} at index 1 of 2`,
+        ),
+      );
+    },
+  );
 });

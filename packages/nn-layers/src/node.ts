@@ -1,16 +1,18 @@
 /**
  * Node-only model files (`@lenet/nn-layers/node`): a directory with `weights.safetensors`
  * (every parameter and buffer) and `config.json` (the registry name and options), both
- * written atomically (temporary file, fsync, rename), so `loadModel(dir)` rebuilds the module.
+ * written atomically (`@lenet/tensor/node`'s writeFileAtomic: complete or not at all), so `loadModel(dir)` rebuilds the module.
  */
-import { Buffer } from 'node:buffer';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomicWithLibrary from 'write-file-atomic';
+import { writeFileAtomic } from '@lenet/tensor/node';
 import { type ModelConfig, modelConfigOf } from './models.js';
 import type { Module } from './module.js';
 import { createModel } from './registry.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { assertFiniteTensors, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+
+// Kept here for code that imported it from nn-layers; one implementation, in @lenet/tensor/node.
+export { writeFileAtomic } from '@lenet/tensor/node';
 
 export const WEIGHTS_FILE = 'weights.safetensors';
 export const CONFIG_FILE = 'config.json';
@@ -22,19 +24,6 @@ export interface ModelFileConfig {
   readonly version: 1;
   readonly model: string;
   readonly options: Record<string, unknown>;
-}
-
-/**
- * Writes `bytes` to `path` atomically (write-file-atomic: a temporary file in the same
- * directory, flushed, renamed; removed on failure). The directory must exist.
- */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  // A Buffer view of the same memory (no copy): the library's types ask for a Buffer.
-  const data =
-    typeof bytes === 'string'
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  await writeFileAtomicWithLibrary(path, data);
 }
 
 /**
@@ -71,6 +60,7 @@ export async function loadModel(dir: string): Promise<{ model: Module; config: M
     const { tensors } = decodeSafetensors(
       new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     );
+    assertFiniteTensors(tensors, 'weights');
     model.loadStateDict(tensors);
   } catch (error) {
     throw new Error(`loadModel: ${weightsPath}: ${(error as Error).message}`, { cause: error });

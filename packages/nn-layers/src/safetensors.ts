@@ -173,6 +173,26 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   return { tensors, metadata };
 }
 
+/**
+ * Throws a `SafetensorsError` naming `source` and the first tensor (in file order) holding a
+ * NaN or an infinity: weights like that come from a run that diverged, and a model built on
+ * them answers nonsense without a word.
+ */
+export function assertFiniteTensors(
+  tensors: ReadonlyMap<string, NamedTensorData>,
+  source: string,
+): void {
+  for (const [name, { data }] of tensors) {
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new SafetensorsError(
+          `${source}: tensor "${name}" holds ${data[i]} at index ${i} of ${data.length}; refusing weights that are not finite (the run that wrote them diverged)`,
+        );
+      }
+    }
+  }
+}
+
 function parseHeader(headerBytes: Uint8Array): Record<string, unknown> {
   let text: string;
   try {

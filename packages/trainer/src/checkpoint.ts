@@ -1,4 +1,9 @@
-import { decodeSafetensors, encodeSafetensors, type NamedTensorData } from '@lenet/nn-layers';
+import {
+  assertFiniteTensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  type NamedTensorData,
+} from '@lenet/nn-layers';
 import type { GeneratorState } from '@lenet/tensor';
 import type { EpochMetrics } from './metrics.js';
 import type { OptimizerState } from './optimizer.js';
@@ -76,7 +81,16 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 
 /** Reads bytes written by `encodeCheckpoint`; `source` names the file in error messages. */
 export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Checkpoint {
-  const contents = decodeSafetensors(bytes);
+  let contents: ReturnType<typeof decodeSafetensors>;
+  try {
+    contents = decodeSafetensors(bytes);
+    assertFiniteTensors(contents.tensors, source);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new CheckpointError(message.startsWith(source) ? message : `${source}: ${message}`, {
+      cause: error,
+    });
+  }
   const text = contents.metadata[METADATA_KEY];
   if (text === undefined) {
     throw new CheckpointError(

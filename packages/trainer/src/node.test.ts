@@ -1,7 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { injectWriteFault } from '@lenet/tensor/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { NonFiniteLossError } from './fit.js';
 import {
   checkpointPath,
@@ -27,19 +29,68 @@ afterEach(async () => {
 });
 
 describe('files', () => {
-  it('writeFileAtomic replaces the file and leaves no temporary behind', async () => {
-    const path = join(directory, 'a.bin');
-    await writeFileAtomic(path, new Uint8Array([1, 2, 3]));
-    await writeFileAtomic(path, new Uint8Array([4, 5]));
-    expect([...(await readFile(path))]).toEqual([4, 5]);
-    expect(await readdir(directory)).toEqual(['a.bin']);
-  });
-
-  it('a failed write leaves the old file and no temporary', async () => {
+  it('writeFileAtomic (re-exported) names the file and leaves no temporary behind', async () => {
     const path = join(directory, 'missing-dir', 'a.bin');
-    await expect(writeFileAtomic(path, new Uint8Array([1]))).rejects.toThrow(/ENOENT/);
+    await expect(writeFileAtomic(path, new Uint8Array([1]))).rejects.toThrow(
+      /could not write .*missing-dir\/a\.bin \(ENOENT/,
+    );
     expect(await readdir(directory)).toEqual([]);
   });
+
+  it('loadCheckpointFile names the file of a truncated checkpoint or one holding NaN', async () => {
+    const model = new SoftmaxRegression(1);
+    await fit(asModel(model), {
+      train: blobs(20, 1),
+      loss: model.loss,
+      optimizer: new SGD(model.parameters(), { learningRate: 0.05 }),
+      epochs: 1,
+      batchSize: 4,
+      checkpointDir: directory,
+    });
+    const path = checkpointPath(directory, 'last');
+    const whole = new Uint8Array(await readFile(path));
+    await writeFile(path, whole.subarray(0, whole.length - 8));
+    await expect(loadCheckpointFile(path)).rejects.toThrow(
+      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: safetensors: `),
+    );
+    const checkpoint = decodeCheckpoint(whole);
+    checkpoint.model.get('weight')!.data[2] = Number.NaN;
+    await writeFile(path, encodeCheckpoint(checkpoint));
+    await expect(loadCheckpointFile(path)).rejects.toThrow(
+      /checkpoint-last\.safetensors: tensor "model\/weight" holds NaN at index 2/,
+    );
+  });
+
+  it.each(['enospc', 'zero'] as const)(
+    'a full disk (%s) keeps the previous checkpoint whole',
+    async (kind) => {
+      const model = new SoftmaxRegression(1);
+      const options = {
+        train: blobs(20, 1),
+        loss: model.loss,
+        optimizer: new SGD(model.parameters(), { learningRate: 0.05 }),
+        batchSize: 4,
+        checkpointDir: directory,
+      };
+      await fit(asModel(model), { ...options, epochs: 1 });
+      const path = checkpointPath(directory, 'last');
+      const previous = await readFile(path);
+      const previousBest = await readFile(checkpointPath(directory, 'best'));
+      const restore = injectWriteFault({ kind, capacityBytes: 100 });
+      await expect(fit(asModel(model), { ...options, epochs: 2, resume: true }))
+        .rejects.toThrow(/could not write .*checkpoint-(best|last)\.safetensors .*no space left/i)
+        .finally(restore);
+      expect(Buffer.compare(await readFile(path), previous)).toBe(0);
+      expect(Buffer.compare(await readFile(checkpointPath(directory, 'best')), previousBest)).toBe(
+        0,
+      );
+      expect((await readdir(directory)).sort()).toEqual([
+        'checkpoint-best.safetensors',
+        'checkpoint-last.safetensors',
+      ]);
+      expect((await loadCheckpointFile(path))?.epoch).toBe(1);
+    },
+  );
 
   it('loadCheckpointFile: a missing file is null only when allowed', async () => {
     const path = join(directory, 'nope.safetensors');
@@ -53,6 +104,9 @@ describe('fit with checkpointDir', () => {
   const test = blobs(30, 2);
 
   it('writes last and best every pass, resumable from the directory', async () => {
+    // What a killed writer leaves (ours, and write-file-atomic's) is removed at the start.
+    await writeFile(join(directory, 'checkpoint-last.safetensors.999999999.0123456789ab.tmp'), 'x');
+    await writeFile(join(directory, 'checkpoint-last.safetensors.2241562276'), 'x');
     const model = new SoftmaxRegression(1);
     const result = await fit(asModel(model), {
       train,

@@ -4,10 +4,9 @@
  * everything from here. The main entry `@lenet/trainer` stays free of Node APIs so it runs in
  * a browser or a worker.
  */
-import { Buffer } from 'node:buffer';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomicWithLibrary from 'write-file-atomic';
+import { removeStaleTempFiles, writeFileAtomic } from '@lenet/tensor/node';
 import {
   type Checkpoint,
   type CheckpointName,
@@ -18,19 +17,9 @@ import {
 import { type FitOptions, type FitResult, fit as fitInMemory } from './fit.js';
 import type { TrainableModel } from './model.js';
 
+// Kept here for code that imported it from the trainer; one implementation, in @lenet/tensor/node.
+export { writeFileAtomic } from '@lenet/tensor/node';
 export * from './index.js';
-
-/**
- * Writes `bytes` to `path` atomically (write-file-atomic: a temporary file beside it, flushed,
- * renamed; removed on failure). The directory must exist.
- */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  // A Buffer view of the same memory (no copy): the library's types ask for a Buffer.
-  await writeFileAtomicWithLibrary(
-    path,
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-  );
-}
 
 /** The file a checkpoint `name` lives in under `directory`. */
 export function checkpointPath(directory: string, name: CheckpointName): string {
@@ -70,15 +59,23 @@ export interface NodeFitOptions extends FitOptions {
   checkpointDir?: string;
 }
 
-/** `fit` with `checkpointDir`: checkpoints go to files in that directory. */
+/**
+ * `fit` with `checkpointDir`: checkpoints go to files in that directory. Temporary files that a
+ * killed run left there are removed first.
+ */
 export function fit(model: TrainableModel, options: NodeFitOptions): Promise<FitResult> {
   const { checkpointDir, ...rest } = options;
   if (checkpointDir !== undefined && rest.checkpoints !== undefined) {
     throw new TypeError('fit: give checkpointDir or checkpoints, not both');
   }
-  return fitInMemory(model, {
-    ...rest,
-    checkpoints:
-      checkpointDir === undefined ? rest.checkpoints : fileCheckpointStore(checkpointDir),
-  });
+  // A bad combination throws at once (above); the clean-up is the first asynchronous step.
+  const cleaned =
+    checkpointDir === undefined ? Promise.resolve([]) : removeStaleTempFiles(checkpointDir);
+  return cleaned.then(() =>
+    fitInMemory(model, {
+      ...rest,
+      checkpoints:
+        checkpointDir === undefined ? rest.checkpoints : fileCheckpointStore(checkpointDir),
+    }),
+  );
 }

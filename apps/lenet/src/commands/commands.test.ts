@@ -9,6 +9,7 @@ import { memoryIo } from '../io.js';
 import { main } from '../main.js';
 import { mnistData } from '../training/mnist-data.js';
 import { classifyDigits, loadTrainedModel } from '../training/trained-model.js';
+import { sweepProgress } from './adder.js';
 
 let workDir: string;
 let modelDir: string;
@@ -102,7 +103,7 @@ describe('lenet train', () => {
     expect((await run('train', ...common, '--epochs', '1', '--out', resumed)).code).toBe(0);
     const second = await run('train', '--resume', '--epochs', '2', '--out', resumed);
     expect(second.code).toBe(0);
-    expect(second.out).toContain('resuming from');
+    expect(second.out).toContain('resuming after pass 1 of 2');
     expect(second.out.match(/^epoch \d\/2 \|/gm)).toEqual(['epoch 2/2 |']);
     const weights = async (dir: string) => (await loadTrainedModel(dir)).model.stateDict();
     const [a, b] = [await weights(straight), await weights(resumed)];
@@ -195,28 +196,80 @@ describe('lenet predict', () => {
     expect(out).toMatch(/^ {2}scores 0:\d\.\d{3} 1:\d\.\d{3} .* 9:\d\.\d{3}$/m);
   });
 
-  it('names the file when it is not a PNG, unreadable, missing or blank', async () => {
+  it('classifies every readable file, names each bad one on its own line, exits 1 at the end', async () => {
+    const png = renderDigitPng(grayFromBytes(new Uint8Array(784).fill(200), 28, 28));
+    const { test } = await mnistData();
+    const good = join(workDir, 'good.png');
+    await writeFile(good, renderDigitPng(grayFromBytes(test.image(1000), 28, 28)));
     const text = join(workDir, 'note.png');
     await writeFile(text, 'not an image');
-    expect((await run('predict', '--model', modelDir, text)).err).toBe(
-      `lenet: error: ${text}: not a PNG file (expected the 8-byte PNG signature)\n`,
-    );
     const truncated = join(workDir, 'truncated.png');
-    const png = renderDigitPng(grayFromBytes(new Uint8Array(784).fill(200), 28, 28));
     await writeFile(truncated, png.subarray(0, 30));
-    expect((await run('predict', '--model', modelDir, truncated)).err).toMatch(
-      new RegExp(`^lenet: error: ${truncated}: unreadable PNG: `),
-    );
     const missing = join(workDir, 'missing.png');
-    expect((await run('predict', '--model', modelDir, missing)).err).toBe(
-      `lenet: error: ${missing}: no such file\n`,
-    );
     const blank = join(workDir, 'blank.png');
     await writeFile(blank, png);
-    const result = await run('predict', '--model', modelDir, blank);
+    const damaged = join(workDir, 'damaged-crc.png');
+    const flipped = renderDigitPng(grayFromBytes(test.image(1001), 28, 28));
+    flipped[flipped.length - 20] ^= 0x01; // a bit in the last IDAT's data: its CRC no longer matches
+    await writeFile(damaged, flipped);
+    const result = await run(
+      'predict',
+      '--model',
+      modelDir,
+      text,
+      good,
+      truncated,
+      missing,
+      blank,
+      damaged,
+    );
     expect(result.code).toBe(1);
-    expect(result.err).toBe(
-      `lenet: error: ${blank}: no digit found: the 28x28 image has no contrast between ink and background\n`,
+    expect(result.out).toMatch(new RegExp(`^${good}: \\d  p=`, 'm'));
+    const lines = result.err.trimEnd().split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe(`lenet: ${text}: not a PNG file (expected the 8-byte PNG signature)`);
+    expect(lines[1]).toMatch(new RegExp(`^lenet: ${truncated}: unreadable PNG: `));
+    expect(lines[2]).toBe(`lenet: ${missing}: no such file`);
+    expect(lines[3]).toBe(
+      `lenet: ${blank}: no digit found: the 28x28 image has no contrast between ink and background`,
+    );
+    expect(lines[4]).toMatch(new RegExp(`^lenet: ${damaged}: unreadable PNG: .*CRC`, 'i'));
+    expect(lines[5]).toBe('lenet: error: 5 of 6 images could not be classified (each named above)');
+  });
+
+  it('expands a folder to its PNG files and refuses a huge image before decoding it', async () => {
+    const folder = join(workDir, 'digits');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(folder, { recursive: true });
+    const { test } = await mnistData();
+    for (const index of [1002, 1003]) {
+      await writeFile(
+        join(folder, `d${index}.png`),
+        renderDigitPng(grayFromBytes(test.image(index), 28, 28)),
+      );
+    }
+    await writeFile(join(folder, 'notes.txt'), 'skipped');
+    const listed = await run('predict', '--model', modelDir, folder);
+    expect(listed.code).toBe(0);
+    expect(listed.out.match(/^\S+d100[23]\.png: \d {2}p=/gm)).toHaveLength(2);
+
+    const { encode } = await import('fast-png');
+    const huge = join(workDir, 'huge.png');
+    await writeFile(
+      huge,
+      encode({
+        width: 4100,
+        height: 4100,
+        data: new Uint8Array(4100 * 4100),
+        channels: 1,
+        depth: 8,
+      }),
+    );
+    const started = performance.now();
+    const refused = await run('predict', '--model', modelDir, huge);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(refused.err).toContain(
+      `lenet: ${huge}: image too large: 4100x4100 is 16,810,000 pixels; predict reads images of up to 4,194,304 pixels`,
     );
   });
 });
@@ -287,5 +340,28 @@ describe('lenet adder', () => {
     expect(out).toContain('Binary adder (Rumelhart, Hinton & Williams 1986)');
     expect(out).toMatch(/m=2, 16 cases: 4-3-3\+direct seed 3 solved in \d+ epochs/);
     expect(out).toContain('Seed sweep, m=2: seeds 0-1, at most 400 epochs each');
+  });
+
+  it("shows the sweep's progress on stderr: in place on a terminal, else every interval", () => {
+    const written: string[] = [];
+    const terminal = sweepProgress({
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => written.push(text), isTTY: true },
+    });
+    terminal.seedDone('4-2-3', 1, 50);
+    terminal.seedDone('4-2-3', 2, 50);
+    terminal.clear();
+    expect(written).toEqual([
+      '\rsweep 4-2-3: 1/50 seeds\u001b[K',
+      '\rsweep 4-2-3: 2/50 seeds\u001b[K',
+      '\r\u001b[K',
+    ]);
+    const lines: string[] = [];
+    const log = sweepProgress(
+      { stdout: { write: () => true }, stderr: { write: (text: string) => lines.push(text) } },
+      0,
+    );
+    log.seedDone('4-2-3', 7, 50);
+    expect(lines).toEqual(['sweep 4-2-3: 7/50 seeds\n']);
   });
 });

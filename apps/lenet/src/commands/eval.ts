@@ -1,6 +1,7 @@
 import { evaluate } from '@lenet/trainer';
 import type { CliIo } from '../io.js';
 import { markdownTable } from '../markdown-table.js';
+import { ensureOutFolder } from '../run-folder.js';
 import { lossFunction, predictionRule } from '../training/components.js';
 import { mnistData } from '../training/mnist-data.js';
 import { mnistSamples } from '../training/mnist-samples.js';
@@ -15,6 +16,7 @@ export interface EvalCommandOptions {
 
 export async function runEval(options: EvalCommandOptions, io: CliIo): Promise<void> {
   const trained = await loadTrainedModel(options.model);
+  if (options.out !== undefined) await ensureOutFolder(options.out);
   const data = await mnistData();
   if (options.testSize > data.test.length) {
     throw new RangeError(

@@ -8,9 +8,10 @@ import {
   type LearningCurvePoint,
 } from '../learning-curve-fit.js';
 import { markdownTable } from '../markdown-table.js';
-import type { ModelName, OptimizerName } from '../names.js';
+import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
 import { lineChart } from '../plots/line-chart.js';
 import { createProgress, formatDuration } from '../progress.js';
+import { ensureOutFolder, lockRunFolder } from '../run-folder.js';
 import { predictionRule } from '../training/components.js';
 import { mnistData } from '../training/mnist-data.js';
 import { mnistSamples } from '../training/mnist-samples.js';
@@ -24,6 +25,9 @@ export interface LearningCurveCommandOptions {
   batchSize?: number;
   optimizer?: OptimizerName;
   lr?: number;
+  schedule?: ScheduleName;
+  loss?: LossName;
+  augment: AugmentName;
   weightDecay: number;
   testSize: number;
   seed: number;
@@ -39,6 +43,16 @@ export async function runLearningCurve(
   options: LearningCurveCommandOptions,
   io: CliIo,
 ): Promise<void> {
+  await ensureOutFolder(options.out);
+  const lock = await lockRunFolder(options.out);
+  try {
+    await learningCurve(options, io);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function learningCurve(options: LearningCurveCommandOptions, io: CliIo): Promise<void> {
   const data = await mnistData();
   const points: (LearningCurvePoint & { seconds: number })[] = [];
   io.stdout.write(
@@ -52,7 +66,6 @@ export async function runLearningCurve(
       join(options.out, `P-${size}`),
       data,
       createProgress(io.stdout),
-      { threads: options.threads },
     );
     const trainSet =
       size === data.train.length ? data.train : data.train.take(size, { seed: settings.seed });

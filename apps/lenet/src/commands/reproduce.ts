@@ -4,6 +4,7 @@ import type { CliIo } from '../io.js';
 import { markdownTable } from '../markdown-table.js';
 import { PAPER_ROWS, type PaperRow } from '../paper-rows.js';
 import { createProgress, formatDuration } from '../progress.js';
+import { ensureOutFolder, lockRunFolder } from '../run-folder.js';
 import { mnistData } from '../training/mnist-data.js';
 import { resolveSettings, runTraining, type TrainingSettings } from '../training/run-training.js';
 
@@ -30,6 +31,20 @@ export async function runReproduce(options: ReproduceCommandOptions, io: CliIo):
   const rows = options.only
     ? PAPER_ROWS.filter((row) => options.only?.includes(row.id))
     : PAPER_ROWS;
+  await ensureOutFolder(options.out);
+  const lock = await lockRunFolder(options.out);
+  try {
+    await reproduce(rows, options, io);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function reproduce(
+  rows: readonly PaperRow[],
+  options: ReproduceCommandOptions,
+  io: CliIo,
+): Promise<void> {
   const data = await mnistData();
   io.stdout.write(
     `lenet reproduce: ${rows.length} row${rows.length === 1 ? '' : 's'}${options.quick ? ` (quick: ${QUICK.trainSize} training images, ${QUICK.testSize} test images, ${QUICK.epochs} pass)` : ''}; output: ${options.out}\n`,
@@ -40,6 +55,7 @@ export async function runReproduce(options: ReproduceCommandOptions, io: CliIo):
       model: row.model,
       augment: row.augment,
       seed: options.seed,
+      threads: options.threads,
       ...row.training,
       ...(options.quick ? QUICK : {}),
     });
@@ -51,7 +67,6 @@ export async function runReproduce(options: ReproduceCommandOptions, io: CliIo):
       join(options.out, row.id),
       data,
       createProgress(io.stdout),
-      { threads: options.threads },
     );
     results.push({
       row,

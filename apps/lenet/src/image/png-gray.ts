@@ -1,5 +1,6 @@
 import { decode, hasPngSignature } from 'fast-png';
 import { type GrayImage, grayImage } from './gray-image.js';
+import { pngSizeProblem } from './png-limits.js';
 
 /** A file that is not a PNG, or a PNG that cannot be decoded. */
 export class ImageReadError extends Error {
@@ -26,50 +27,50 @@ export function decodePngToGray(bytes: Uint8Array, file = '<image>'): GrayImage 
   if (bytes.length < 8 || !hasPngSignature(bytes)) {
     throw new ImageReadError(file, 'not a PNG file (expected the 8-byte PNG signature)');
   }
+  const tooLarge = pngSizeProblem(bytes);
+  if (tooLarge) throw new ImageReadError(file, `image too large: ${tooLarge}`);
   let png: ReturnType<typeof decode>;
   try {
-    png = decode(bytes);
+    // checkCrc: a damaged file (a flipped bit in any chunk) is refused, not half-read.
+    png = decode(bytes, { checkCrc: true });
   } catch (error) {
     throw new ImageReadError(file, `unreadable PNG: ${(error as Error).message}`);
   }
   const { width, height } = png;
   if (width < 1 || height < 1) throw new ImageReadError(file, `empty image (${width}x${height})`);
-  const samples = unpackSamples(png);
   const channels = png.palette ? png.palette[0].length : png.channels;
   const hasAlpha = channels === 2 || channels === 4;
+  const sample = sampleReader(png);
+  // Straight from the decoded data, one pixel at a time: no float copy of every channel, so a
+  // 2048x2048 RGBA 16-bit image stays within predict's memory bound (app README).
   const luma = new Float32Array(width * height);
-  const alpha = new Float32Array(width * height).fill(1);
+  const alpha = hasAlpha ? new Float32Array(width * height) : null;
   for (let i = 0; i < width * height; i++) {
-    const base = i * channels;
     luma[i] =
       channels >= 3
-        ? LUMA_RED * samples[base] + LUMA_GREEN * samples[base + 1] + LUMA_BLUE * samples[base + 2]
-        : samples[base];
-    if (hasAlpha) alpha[i] = samples[base + channels - 1];
+        ? LUMA_RED * sample(i, 0) + LUMA_GREEN * sample(i, 1) + LUMA_BLUE * sample(i, 2)
+        : sample(i, 0);
+    if (alpha) alpha[i] = sample(i, channels - 1);
   }
-  return grayImage(width, height, hasAlpha ? compositeOnContrastingBackground(luma, alpha) : luma);
+  return grayImage(width, height, alpha ? compositeOnContrastingBackground(luma, alpha) : luma);
 }
 
-/** Every sample of every pixel in [0, 1]; palette images expanded to their colors. */
-function unpackSamples(png: ReturnType<typeof decode>): Float32Array {
+/** Sample `channel` of pixel `i` in [0, 1]; palette images read through their colors. */
+function sampleReader(png: ReturnType<typeof decode>): (i: number, channel: number) => number {
   const { width, height, depth } = png;
-  const maxValue = 2 ** depth - 1;
   if (png.palette) {
     const palette = png.palette;
-    const channels = palette[0].length;
-    const out = new Float32Array(width * height * channels);
     const indices = unpackRows(png.data, width, height, 1, depth);
-    for (let i = 0; i < width * height; i++) {
+    return (i, channel) => {
       const color = palette[indices[i]];
       if (!color) throw new RangeError(`palette index ${indices[i]} out of range`);
-      for (let c = 0; c < channels; c++) out[i * channels + c] = color[c] / 255;
-    }
-    return out;
+      return color[channel] / 255;
+    };
   }
-  const raw = unpackRows(png.data, width, height, png.channels, depth);
-  const out = new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw[i] / maxValue;
-  return out;
+  const channels = png.channels;
+  const raw = unpackRows(png.data, width, height, channels, depth);
+  const scale = 1 / (2 ** depth - 1);
+  return (i, channel) => raw[i * channels + channel] * scale;
 }
 
 /** Sample values of a decoded PNG; rows of 1, 2 and 4-bit images are byte-aligned. */

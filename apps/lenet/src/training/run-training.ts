@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Module } from '@lenet/nn-layers';
-import { type EpochMetrics, type Evaluation, evaluate } from '@lenet/trainer';
+import { type Checkpoint, type EpochMetrics, type Evaluation, evaluate } from '@lenet/trainer';
 import { fit } from '@lenet/trainer/node';
 import { writeFileAtomic } from '../files.js';
 import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
 import { formatDuration, formatRate, type ProgressReporter } from '../progress.js';
+import { cleanLeftovers } from '../run-folder.js';
 import {
   createAugment,
   createModel,
@@ -34,6 +35,8 @@ export interface TrainingSettings {
   /** First n test images evaluated. */
   readonly testSize: number;
   readonly seed: number;
+  /** Threads computing each batch: part of what fixes the weights when the batch size is > 1. */
+  readonly threads: number;
   readonly input: InputFormat;
 }
 
@@ -51,6 +54,7 @@ export interface TrainingChoices {
   trainSize?: number;
   testSize?: number;
   seed?: number;
+  threads?: number;
 }
 
 export function resolveSettings(choices: TrainingChoices): TrainingSettings {
@@ -78,17 +82,26 @@ export function resolveSettings(choices: TrainingChoices): TrainingSettings {
     trainSize: choices.trainSize ?? 60000,
     testSize: choices.testSize ?? 10000,
     seed: choices.seed ?? 1,
+    threads: choices.threads ?? 1,
     input: recipe.input,
   };
 }
 
-const DEFAULT_RATES: Readonly<Record<OptimizerName, number>> = {
+/** The starting rate of an optimizer other than the recipe's. */
+export const DEFAULT_RATES: Readonly<Record<OptimizerName, number>> = {
   sdlm: 0.0005,
   sgd: 0.01,
   momentum: 0.01,
   adam: 0.001,
   adamw: 0.001,
 };
+
+/** Where a run is: the pass in progress, images done in it, the last pass checkpointed. */
+export interface TrainingStatus {
+  epoch: number;
+  imagesDone: number;
+  savedEpoch: number;
+}
 
 export interface TrainingOutcome {
   readonly settings: TrainingSettings;
@@ -111,7 +124,12 @@ export async function runTraining(
   out: string,
   data: MnistData,
   progress: ProgressReporter,
-  options: { resume?: boolean; threads?: number } = {},
+  options: {
+    /** The checkpoint to continue from (loaded and checked by the caller). */
+    resume?: Checkpoint;
+    /** Kept up to date while training, for a message on Ctrl-C. */
+    status?: TrainingStatus;
+  } = {},
 ): Promise<TrainingOutcome> {
   const started = performance.now();
   const trainSet = subsetOf(data.train, settings.trainSize, '--train-size', settings.seed);
@@ -126,8 +144,13 @@ export async function runTraining(
   const prediction = predictionRule(settings.loss);
   const train = mnistSamples(trainSet, settings.input);
   const test = mnistSamples(testSet, settings.input);
+  // What a killed run left in this folder (train has already done this and said so; reproduce
+  // and learning-curve rows rely on it here).
+  await cleanLeftovers(out);
   await writeFileAtomic(join(out, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 
+  const status = options.status;
+  if (status) status.savedEpoch = options.resume?.epoch ?? 0;
   let epochLoss = 0;
   let epochSeen = 0;
   const result = await fit(model, {
@@ -135,7 +158,7 @@ export async function runTraining(
     test,
     // By name, so that worker threads can rebuild it.
     loss: settings.loss,
-    threads: options.threads ?? 1,
+    threads: settings.threads,
     optimizer,
     schedule: createSchedule(settings.schedule, settings.learningRate, settings.epochs),
     epochs: settings.epochs,
@@ -155,6 +178,10 @@ export async function runTraining(
       }
       epochLoss += batch.loss * batch.size;
       epochSeen += batch.size;
+      if (status) {
+        status.epoch = batch.epoch;
+        status.imagesDone = epochSeen;
+      }
       progress.update({ done: epochSeen, loss: epochLoss / epochSeen });
     },
     async onEpochEnd(metrics, history) {
@@ -162,6 +189,7 @@ export async function runTraining(
       const lines = history.map((entry) => JSON.stringify(entry)).join('\n');
       await writeFileAtomic(join(out, 'metrics.jsonl'), `${lines}\n`);
       await writeRunPlots(out, settings, history, null);
+      if (status) status.savedEpoch = metrics.epoch;
     },
   });
   progress.stop();

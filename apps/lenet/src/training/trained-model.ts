@@ -1,8 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeSafetensors, encodeSafetensors, type Module } from '@lenet/nn-layers';
+import {
+  assertFiniteTensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  type Module,
+} from '@lenet/nn-layers';
 import { noGrad, tensor } from '@lenet/tensor';
-import { writeFileAtomic } from '../files.js';
+import { parseJsonFile, writeFileAtomic } from '../files.js';
 import { MODEL_NAMES } from '../names.js';
 import { createModel, predictionRule } from './components.js';
 import { inputFromBytes } from './mnist-samples.js';
@@ -43,23 +48,39 @@ export async function loadTrainedModel(directory: string): Promise<TrainedModel>
     throw new ModelFolderError(
       code === 'ENOENT'
         ? `${directory}: no ${MODEL_FILE} here; --model takes a folder written by \`lenet train --out DIR\``
-        : `${path}: ${(error as Error).message}`,
+        : code === 'ENOTDIR'
+          ? `--model ${directory} is a file; expected the folder written by \`lenet train --out DIR\` (the one holding ${MODEL_FILE})`
+          : `${path}: ${(error as Error).message}`,
     );
   }
-  const contents = decodeSafetensors(bytes);
+  let contents: ReturnType<typeof decodeSafetensors>;
+  try {
+    contents = decodeSafetensors(bytes);
+    assertFiniteTensors(contents.tensors, path);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new ModelFolderError(message.startsWith(path) ? message : `${path}: ${message}`);
+  }
   const settingsText = contents.metadata['lenet.settings'];
   if (!settingsText)
     throw new ModelFolderError(
       `${path}: no lenet.settings metadata; not written by \`lenet train\``,
     );
-  const settings = JSON.parse(settingsText) as TrainingSettings;
+  const settings = parseJsonFile<TrainingSettings>(
+    settingsText,
+    `${path}'s lenet.settings metadata`,
+  );
   if (!(MODEL_NAMES as readonly string[]).includes(settings.model)) {
     throw new ModelFolderError(
       `${path}: unknown model '${settings.model}'; expected one of ${MODEL_NAMES.join(', ')}`,
     );
   }
   const model = createModel(settings.model, settings.seed);
-  model.loadStateDict(contents.tensors);
+  try {
+    model.loadStateDict(contents.tensors);
+  } catch (error) {
+    throw new ModelFolderError(`${path}: ${(error as Error).message}`);
+  }
   model.eval();
   return { model, settings };
 }

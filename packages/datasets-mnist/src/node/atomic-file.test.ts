@@ -1,16 +1,20 @@
-import fs from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { injectWriteFault } from '@lenet/tensor/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeIdx } from '../idx-write.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { readIdxFile, writeIdxFile } from './idx-file.js';
 
 let directory: string;
+let restore: (() => void) | undefined;
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'datasets-mnist-atomic-'));
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
+  restore?.();
+  restore = undefined;
   await rm(directory, { recursive: true, force: true });
 });
 
@@ -23,17 +27,25 @@ describe('writeFileAtomic', () => {
     expect([...(await readFile(path))]).toEqual([4, 5]);
     expect(await readdir(join(directory, 'nested', 'deeper'))).toEqual(['a.bin']);
   });
+});
 
-  it('flushes the data to disk before the rename', async () => {
-    const fsync = vi.spyOn(fs, 'fsync');
-    await writeFileAtomic(join(directory, 'a.bin'), new Uint8Array([1]));
-    expect(fsync).toHaveBeenCalledTimes(1);
+describe('writeIdxFile on a short-writing or full disk', () => {
+  const array = { data: Uint8Array.from({ length: 6 * 16 }, (_, i) => i), shape: [6, 4, 4] };
+
+  it('loops over short writes', async () => {
+    restore = injectWriteFault({ kind: 'short', chunkBytes: 5 });
+    const path = join(directory, 'images.idx');
+    await writeIdxFile(path, array);
+    expect([...(await readIdxFile(path)).data]).toEqual([...array.data]);
   });
 
-  it('a failed rename leaves no temporary behind', async () => {
-    const path = join(directory, 'taken');
-    await mkdir(join(path, 'inside'), { recursive: true }); // a non-empty directory is in the way
-    await expect(writeFileAtomic(path, new Uint8Array([1]))).rejects.toThrow(/EISDIR|ENOTEMPTY/);
-    expect(await readdir(directory)).toEqual(['taken']);
+  it.each(['enospc', 'zero'] as const)('a full disk (%s) keeps the previous file', async (kind) => {
+    const path = join(directory, 'images.idx');
+    const previous = writeIdx({ data: new Uint8Array(4), shape: [4] });
+    await writeFile(path, previous);
+    restore = injectWriteFault({ kind, capacityBytes: 50 });
+    await expect(writeIdxFile(path, array)).rejects.toThrow(/could not write .*images\.idx/);
+    expect(new Uint8Array(await readFile(path))).toEqual(previous);
+    expect(await readdir(directory)).toEqual(['images.idx']);
   });
 });

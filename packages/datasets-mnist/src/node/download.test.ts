@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { injectWriteFault } from '@lenet/tensor/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gzip } from '../gzip.js';
 import { writeIdx } from '../idx-write.js';
@@ -225,6 +226,33 @@ describe('download', () => {
       expect(await cachedFiles()).toEqual([]);
     });
   }
+});
+
+describe('download onto a short-writing or full disk', () => {
+  it('loops over short writes: the cached file is whole', async () => {
+    const restore = injectWriteFault({ kind: 'short', chunkBytes: 7, pathIncludes: cacheDir });
+    try {
+      await download(tiny, { cacheDir, mirrors: [`${base}/good/`], splits: ['test'] });
+    } finally {
+      restore();
+    }
+    expect(
+      new Uint8Array(await readFile(join(cacheDir, 'tiny', 't10k-images-idx3-ubyte.gz'))),
+    ).toEqual(files.testImages.gz);
+  });
+
+  it.each(['enospc', 'zero'] as const)(
+    'a full disk (%s) fails by name and caches nothing',
+    async (kind) => {
+      const restore = injectWriteFault({ kind, capacityBytes: 10, pathIncludes: cacheDir });
+      const error = await download(tiny, { cacheDir, mirrors: [`${base}/good/`], splits: ['test'] })
+        .catch((caught) => caught)
+        .finally(restore);
+      expect(error).toBeInstanceOf(DownloadError);
+      expect(error.message).toMatch(/t10k-images-idx3-ubyte\.gz: .*no space left/i);
+      expect(await cachedFiles()).toEqual([]);
+    },
+  );
 });
 
 describe('defaultCacheDir', () => {

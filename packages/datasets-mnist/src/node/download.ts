@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, stat } from 'node:fs/promises';
+import fs from 'node:fs';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempPathFor, writeAll } from '@lenet/tensor/node';
 import { formatCount } from '../idx-format-error.js';
 import {
   datasetFiles,
@@ -11,7 +13,6 @@ import {
   resolveMirrors,
   type Split,
 } from '../registry.js';
-import { removeIfPresent, tempPathFor } from './atomic-file.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { sha256File } from './sha256-file.js';
 
@@ -114,7 +115,7 @@ async function downloadFile(
       await rename(temp, target);
       return target;
     } catch (error) {
-      await removeIfPresent(temp);
+      await unlink(temp).catch(() => undefined);
       failures.push(`${url}: ${describe(error)}`);
     }
   }
@@ -144,7 +145,8 @@ async function fetchToFile(
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(), timeoutMs);
   };
-  const handle = await open(path, 'w');
+  // Through fs.promises at call time, so tests can inject a full disk (injectWriteFault).
+  const handle = await fs.promises.open(path, 'w');
   let received = 0;
   try {
     armTimer();
@@ -171,7 +173,7 @@ async function fetchToFile(
         throw new Error(`more than the expected ${formatCount(file.gz.bytes)} bytes`);
       }
       hash.update(chunk.value);
-      await handle.write(chunk.value);
+      await writeAll(handle, chunk.value, received - chunk.value.length);
       onChunk(received);
     }
     if (received !== file.gz.bytes) {
@@ -184,6 +186,12 @@ async function fetchToFile(
       throw new Error(`SHA-256 mismatch: expected ${file.gz.sha256}, received ${digest}`);
     }
     await handle.sync();
+    const { size } = await handle.stat();
+    if (size !== received) {
+      throw new Error(
+        `the file holds ${formatCount(size)} bytes after writing ${formatCount(received)}`,
+      );
+    }
   } catch (error) {
     if (controller.signal.aborted) {
       throw new Error(`timed out: no data for ${formatCount(timeoutMs)} ms`);

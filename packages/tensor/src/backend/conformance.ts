@@ -630,16 +630,22 @@ function argmaxCases(g: Generator): KernelCase[] {
 }
 
 function logSoftmaxCases(g: Generator, backward: boolean): KernelCase[] {
-  const shapes: [number, number][] = [
-    [1, 1],
-    [1, 10],
-    [64, 10],
-    [3, 1001],
+  // [rows, columns, low, high]: moderate logits, then large ones (hundreds, thousands, mixed
+  // signs) where rounding max + log(sum) to float32 before subtracting loses digits.
+  const shapes: [number, number, number, number][] = [
+    [1, 1, -30, 30],
+    [1, 10, -30, 30],
+    [64, 10, -30, 30],
+    [3, 1001, -30, 30],
+    [16, 10, 300, 320],
+    [16, 10, -320, -300],
+    [16, 10, 2990, 3010],
+    [16, 10, -3000, 3000],
+    [3, 1001, 4990, 5010],
   ];
-  return shapes.map(([rows, columns]): KernelCase => {
-    const label = `[${rows}, ${columns}]`;
-    // Large logits check the max-subtraction.
-    const input = floats(g, rows * columns, -30, 30);
+  return shapes.map(([rows, columns, low, high]): KernelCase => {
+    const label = `[${rows}, ${columns}] logits in [${low}, ${high}]`;
+    const input = floats(g, rows * columns, low, high);
     if (!backward) {
       return {
         label,

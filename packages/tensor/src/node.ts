@@ -1,0 +1,10 @@
+// @lenet/tensor/node: file-system helpers every package that writes files shares (Node only;
+// the main entry stays free of Node APIs so it runs in a browser).
+export {
+  isProcessAlive,
+  removeStaleTempFiles,
+  tempPathFor,
+  writeAll,
+  writeFileAtomic,
+} from './node/atomic-file.js';
+export { injectWriteFault, type WriteFault } from './node/write-faults.js';
