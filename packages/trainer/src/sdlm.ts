@@ -20,8 +20,8 @@ export interface SDLMOptions {
    * What a re-estimate before a pass replaces. 'pass' (default): h_kk is the average over that
    * pass's `samples` alone. 'running': h_kk stays the running average of d2E/dw_k2 over every
    * sample estimated so far (`samples` more before each pass, all weighted equally): a running
-   * estimate that is never reset, as SDLM's running average of second derivatives is in
-   * LeCun, Bottou, Orr & Mueller, "Efficient BackProp" (1998), with memory 1/(samples seen).
+   * estimate that is never reset, Lush's `update-ddeltas knew kold` with knew = 1/(samples
+   * seen). LeNet-5 needs it to train with the paper's table (the lenet app's README).
    */
   curvatureAverage?: CurvatureAverage;
 }
@@ -83,17 +83,18 @@ export class SDLM extends Optimizer {
   }
 
   override beforeEpoch(context: EpochContext): void {
-    const fresh = context.estimateCurvature(this.samples);
+    let estimate = context.estimateCurvature(this.samples);
     if (this.curvatureAverage === 'running' && this.estimated && this.estimates > 0) {
       // Every estimate covers the same number of samples: the running mean over all of them.
+      // New arrays: the estimator may hand out buffers it reuses.
       const weight = 1 / (this.estimates + 1);
-      fresh.forEach((values, index) => {
+      estimate = estimate.map((values, index) => {
         const old = this.curvature[index];
-        if (values.length !== old.length) return; // setCurvature names the mismatch
-        for (let i = 0; i < values.length; i++) values[i] = old[i] + (values[i] - old[i]) * weight;
+        if (values.length !== old.length) return values; // setCurvature names the mismatch
+        return old.map((h, i) => h + (values[i] - h) * weight);
       });
     }
-    this.setCurvature(fresh);
+    this.setCurvature(estimate);
     this.estimates++;
   }
 
