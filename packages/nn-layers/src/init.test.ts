@@ -21,6 +21,7 @@ describe('initialize', () => {
   const cases: [InitScheme, number, number][] = [
     // scheme, expected variance, bound on |value| (Infinity for normals)
     ['lecun98', (2.4 / 25) ** 2 / 3, 2.4 / 25],
+    ['lecun-lush', 1 / 25 / 3, 1 / 5],
     ['xavier-uniform', 2 / 175, Math.sqrt(6 / 175)],
     ['xavier-normal', 2 / 175, Number.POSITIVE_INFINITY],
     ['he-uniform', 2 / 25, Math.sqrt(6 / 25)],

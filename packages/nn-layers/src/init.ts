@@ -7,12 +7,18 @@ import type { Generator } from '@lenet/tensor';
 /**
  * - `lecun98`: the paper's uniform in [-2.4/F, +2.4/F], F the fan-in (P98 Appendix A); the
  *   default for the LeNet models.
+ * - `lecun-lush`: uniform in [-1/sqrt(F), +1/sqrt(F)], what LeCun's own code does: Lush's
+ *   gblearn2 `forget` with v = 1, p = 2 draws weights in +-v / F^(1/p), as `demos/lenet5.lsh`
+ *   calls it (`(forget 1 2)`); it also starts biases at 0 and sub-sampling coefficients at the
+ *   constant 1/sqrt(F) (see `Subsampling`). With it LeNet-5's h_kk at initialisation span the
+ *   range the paper's first-pass effective learning rates imply (see the lenet app's README).
  * - `xavier-uniform` / `xavier-normal`: Glorot & Bengio 2010, variance 2/(fanIn + fanOut).
  * - `he-uniform` / `he-normal`: He et al. 2015 (Kaiming), variance 2/fanIn, for ReLU nets.
  * - `zeros`, or a constant value.
  */
 export type InitScheme =
   | 'lecun98'
+  | 'lecun-lush'
   | 'xavier-uniform'
   | 'xavier-normal'
   | 'he-uniform'
@@ -22,6 +28,7 @@ export type InitScheme =
 
 export const INIT_SCHEMES = [
   'lecun98',
+  'lecun-lush',
   'xavier-uniform',
   'xavier-normal',
   'he-uniform',
@@ -51,6 +58,8 @@ export function initialize(
   switch (scheme) {
     case 'lecun98':
       return uniform(data, 2.4 / fanIn, generator);
+    case 'lecun-lush':
+      return uniform(data, 1 / Math.sqrt(fanIn), generator);
     case 'xavier-uniform':
       return uniform(data, Math.sqrt(6 / (fanIn + fanOut)), generator);
     case 'xavier-normal':

@@ -91,6 +91,39 @@ describe('lenet5', () => {
     );
   });
 
+  it("init 'lecun-lush' draws weights in +-1/sqrt(fan-in), zero biases, coefficients 0.5 (Lush's (forget 1 2))", () => {
+    const lush = lenet5({ seed: 2, init: 'lecun-lush' });
+    const parameters = Object.fromEntries(lush.namedParameters());
+    const maxAbs = (data: Float32Array) => data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    for (const [name, fanIn] of [
+      ['c1.weight', 25],
+      ['c5.weight', 400],
+      ['f6.weight', 120],
+    ] as const) {
+      const data = parameters[name].data;
+      expect(maxAbs(data)).toBeLessThanOrEqual(1 / Math.sqrt(fanIn));
+      expect(maxAbs(data)).toBeGreaterThan(0.95 / Math.sqrt(fanIn));
+    }
+    // C3 map by map: fan-in 75, 100 or 150 from Table I; unconnected kernels stay 0.
+    const c3 = parameters['c3.weight'].data;
+    LENET5_C3_TABLE.forEach((row, map) => {
+      const kernels = c3.subarray(map * 150, (map + 1) * 150);
+      const connected = row.filter(Boolean).length;
+      expect(maxAbs(kernels)).toBeLessThanOrEqual(1 / Math.sqrt(25 * connected));
+      expect(maxAbs(kernels)).toBeGreaterThan(0.8 / Math.sqrt(25 * connected));
+    });
+    for (const name of ['c1.bias', 's2.bias', 'c3.bias', 's4.bias', 'c5.bias', 'f6.bias']) {
+      expect(maxAbs(parameters[name].data)).toBe(0);
+    }
+    expect(Array.from(parameters['s2.coefficient'].data)).toEqual(new Array(6).fill(0.5));
+    expect(Array.from(parameters['s4.coefficient'].data)).toEqual(new Array(16).fill(0.5));
+    expect(modelConfigOf(lush)?.options).toEqual({ seed: 2, init: 'lecun-lush' });
+    expect(modelConfigOf(lenet5({ seed: 2 }))?.options).toEqual({ seed: 2 });
+    expect(() => lenet5({ init: 'he-uniform' as 'lecun98' })).toThrow(
+      /lenet5: init must be 'lecun98' or 'lecun-lush', got "he-uniform"/,
+    );
+  });
+
   it('prints a summary with layers, shapes and counts', () => {
     const text = model.toString();
     expect(text).toContain('Conv2d(6 -> 16, kernel 5x5, table, scaledTanh) (c3)');

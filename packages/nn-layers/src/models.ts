@@ -62,27 +62,47 @@ export interface SeedOptions {
   seed?: number;
 }
 
+export interface Lenet5Options extends SeedOptions {
+  /**
+   * 'lecun98' (default): weights and biases uniform in +-2.4/fanIn, the paper's Appendix A.
+   * 'lecun-lush': weights in +-1/sqrt(fanIn), biases 0, sub-sampling coefficients 0.5, what
+   * LeCun's Lush code does (`(forget 1 2)` in gblearn2's lenet5 demo).
+   */
+  init?: 'lecun98' | 'lecun-lush';
+}
+
 /**
  * LeNet-5 exactly as published (P98 section II-B): 32x32 input, C1 6@28x28, S2 6@14x14,
  * C3 16@10x10 with Table I's partial connections, S4 16@5x5, C5 120, F6 84, every unit with
  * the squashing function 1.7159 tanh(2a/3), and the Euclidean RBF output with fixed 7x12 codes.
- * Weights and biases uniform in +-2.4/fanIn. 60,000 trainable parameters. Outputs are
- * penalties (smaller = more likely); train with `rbfMapLoss` or `rbfMseLoss`.
+ * 60,000 trainable parameters, initialised by `options.init`. Outputs are penalties (smaller =
+ * more likely); train with `rbfMapLoss` or `rbfMseLoss`.
  */
-export function lenet5(options: SeedOptions = {}): Sequential {
+export function lenet5(options: Lenet5Options = {}): Sequential {
   const generator = new Generator(options.seed ?? 0);
-  const activation = 'scaledTanh';
+  const init = options.init ?? 'lecun98';
+  if (init !== 'lecun98' && init !== 'lecun-lush') {
+    throw new RangeError(
+      `lenet5: init must be 'lecun98' or 'lecun-lush', got ${JSON.stringify(init)}`,
+    );
+  }
+  const common = { activation: 'scaledTanh', init, generator } as const;
   const model = new Sequential({
-    c1: new Conv2d(1, 6, 5, { activation, generator }),
-    s2: new Subsampling(6, { activation, generator }),
-    c3: new Conv2d(6, 16, 5, { connectionTable: LENET5_C3_TABLE, activation, generator }),
-    s4: new Subsampling(16, { activation, generator }),
-    c5: new Conv2d(16, 120, 5, { activation, generator }),
+    c1: new Conv2d(1, 6, 5, common),
+    s2: new Subsampling(6, common),
+    c3: new Conv2d(6, 16, 5, { connectionTable: LENET5_C3_TABLE, ...common }),
+    s4: new Subsampling(16, common),
+    c5: new Conv2d(16, 120, 5, common),
     flatten: new Flatten(),
-    f6: new Linear(120, 84, { activation, generator }),
+    f6: new Linear(120, 84, common),
     output: new RBFOutput(),
   });
-  return finish(model, [1, 32, 32], { name: 'lenet5', options: { seed: options.seed ?? 0 } });
+  // The default is left out of the config so models saved before the option load unchanged.
+  const saved = init === 'lecun98' ? {} : { init };
+  return finish(model, [1, 32, 32], {
+    name: 'lenet5',
+    options: { seed: options.seed ?? 0, ...saved },
+  });
 }
 
 export interface Lenet5ModernOptions extends SeedOptions {

@@ -76,5 +76,5 @@ export {
   stepSchedule,
   stretchedPaperSchedule,
 } from './schedules.js';
-export { SDLM, type SDLMOptions } from './sdlm.js';
+export { type CurvatureAverage, SDLM, type SDLMOptions } from './sdlm.js';
 export { SGD, type SGDOptions } from './sgd.js';

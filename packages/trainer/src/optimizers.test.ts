@@ -140,6 +140,41 @@ describe('update rules, step by step', () => {
     expect(optimizer.shareBelowMu()).toBe(0.5);
   });
 
+  it("SDLM's 'running' curvature average keeps the mean of every estimate; 'pass' keeps the last", () => {
+    const estimates = [0.2, 0.4, 0.9];
+    const run = (curvatureAverage: 'pass' | 'running') => {
+      const optimizer = new SDLM([single(0, 1)], {
+        learningRate: 0.001,
+        mu: 0.02,
+        curvatureAverage,
+      });
+      return estimates.map((h, epoch) => {
+        optimizer.beforeEpoch({ epoch, estimateCurvature: () => [new Float32Array([h])] });
+        return 0.001 / optimizer.effectiveLearningRates().max - 0.02; // the h_kk in use
+      });
+    };
+    const running = run('running');
+    for (const [i, h] of [0.2, 0.3, 0.5].entries()) {
+      expect(running[i]).toBeAllclose(h, { rtol: 1e-5 });
+    }
+    const pass = run('pass');
+    for (const [i, h] of estimates.entries()) expect(pass[i]).toBeAllclose(h, { rtol: 1e-5 });
+    expect(() => new SDLM([single(0, 1)], { curvatureAverage: 'ema' as 'pass' })).toThrow(
+      /curvatureAverage must be 'pass' or 'running', got "ema"/,
+    );
+  });
+
+  it("SDLM's running average survives a checkpoint: the estimate count is saved", () => {
+    const make = () => new SDLM([single(0, 1)], { curvatureAverage: 'running' });
+    const first = make();
+    first.beforeEpoch({ epoch: 0, estimateCurvature: () => [new Float32Array([0.2])] });
+    first.beforeEpoch({ epoch: 1, estimateCurvature: () => [new Float32Array([0.4])] });
+    const second = make();
+    second.loadStateDict(first.stateDict());
+    second.beforeEpoch({ epoch: 2, estimateCurvature: () => [new Float32Array([0.9])] });
+    expect(0.0005 / second.effectiveLearningRates().max - 0.02).toBeAllclose(0.5, { rtol: 1e-5 });
+  });
+
   it('SDLM refuses to step before a curvature estimate', () => {
     expect(() => new SDLM([single(0, 1)]).step()).toThrow(/no curvature estimate/);
   });

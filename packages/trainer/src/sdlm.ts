@@ -16,7 +16,17 @@ export interface SDLMOptions {
   samples?: number;
   /** L2 regularization beta added to the gradient (g += beta w). Default 0. */
   weightDecay?: number;
+  /**
+   * What a re-estimate before a pass replaces. 'pass' (default): h_kk is the average over that
+   * pass's `samples` alone. 'running': h_kk stays the running average of d2E/dw_k2 over every
+   * sample estimated so far (`samples` more before each pass, all weighted equally): a running
+   * estimate that is never reset, Lush's `update-ddeltas knew kold` with knew = 1/(samples
+   * seen). LeNet-5 needs it to train with the paper's table (the lenet app's README).
+   */
+  curvatureAverage?: CurvatureAverage;
 }
+
+export type CurvatureAverage = 'pass' | 'running';
 
 /**
  * The paper's stochastic diagonal Levenberg-Marquardt method (LeCun et al. 1998, section III-B
@@ -30,6 +40,9 @@ export class SDLM extends Optimizer {
   mu: number;
   samples: number;
   weightDecay: number;
+  readonly curvatureAverage: CurvatureAverage;
+  /** Estimates averaged into `curvature` so far (for 'running'). */
+  private estimates = 0;
   /** h_kk per parameter, from the last estimate. */
   private readonly curvature: Float32Array[];
   /** 1 / (mu + h_kk), computed once per estimate so a step is one multiply-add per weight. */
@@ -59,12 +72,30 @@ export class SDLM extends Optimizer {
     this.mu = checkPositive('mu', options.mu ?? 0.02);
     this.samples = checkSampleCount(options.samples ?? 500);
     this.weightDecay = checkNonNegative('weightDecay', options.weightDecay ?? 0);
+    this.curvatureAverage = options.curvatureAverage ?? 'pass';
+    if (this.curvatureAverage !== 'pass' && this.curvatureAverage !== 'running') {
+      throw new RangeError(
+        `SDLM: curvatureAverage must be 'pass' or 'running', got ${JSON.stringify(this.curvatureAverage)}`,
+      );
+    }
     this.curvature = this.zerosLikeParameters();
     this.stepScale = this.zerosLikeParameters();
   }
 
   override beforeEpoch(context: EpochContext): void {
-    this.setCurvature(context.estimateCurvature(this.samples));
+    let estimate = context.estimateCurvature(this.samples);
+    if (this.curvatureAverage === 'running' && this.estimated && this.estimates > 0) {
+      // Every estimate covers the same number of samples: the running mean over all of them.
+      // New arrays: the estimator may hand out buffers it reuses.
+      const weight = 1 / (this.estimates + 1);
+      estimate = estimate.map((values, index) => {
+        const old = this.curvature[index];
+        if (values.length !== old.length) return values; // setCurvature names the mismatch
+        return old.map((h, i) => h + (values[i] - h) * weight);
+      });
+    }
+    this.setCurvature(estimate);
+    this.estimates++;
   }
 
   /** Sets h_kk (one array per parameter, non-negative) and the per-parameter step sizes. */
@@ -186,6 +217,7 @@ export class SDLM extends Optimizer {
       samples: this.samples,
       weightDecay: this.weightDecay,
       estimated: this.estimated,
+      estimates: this.estimates,
     };
   }
 
@@ -197,6 +229,8 @@ export class SDLM extends Optimizer {
       readNumber(this.kind, values, 'weightDecay'),
     );
     this.estimated = values.estimated === true;
+    // Checkpoints written before the count existed used 'pass', where it does not matter.
+    this.estimates = typeof values.estimates === 'number' ? values.estimates : 0;
   }
 
   protected slots(): Record<string, Float32Array[]> {

@@ -118,6 +118,11 @@ export function describeRun(settings: TrainingSettings, out: string): string {
   return [
     `lenet train: ${settings.model}, loss ${settings.loss}, optimizer ${settings.optimizer}, ${settings.schedule} schedule from lr ${settings.learningRate}`,
     `  ${settings.epochs} passes, batch size ${settings.batchSize}, weight decay ${settings.weightDecay}, distortions ${settings.augment}, seed ${settings.seed}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}`,
+    ...(settings.init || settings.curvatureAverage
+      ? [
+          `  initialisation ${settings.init ?? 'default'}, h_kk ${settings.curvatureAverage === 'running' ? 'running average over every estimate' : 'fresh each pass'}`,
+        ]
+      : []),
     `  training images: ${trainImages}; test images: ${settings.testSize}; output: ${out}`,
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import {
   Adam,
   AdamW,
   type BatchAugment,
+  type CurvatureAverage,
   constantSchedule,
   cosineSchedule,
   type LossFunction,
@@ -18,10 +19,11 @@ import {
   stretchedPaperSchedule,
 } from '@lenet/trainer';
 import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
+import type { ModelInit } from './recipes.js';
 
-/** A fresh model of the zoo, its initial weights drawn from `seed`. */
-export function createModel(name: ModelName, seed: number): Module {
-  return createZooModel(name, { seed });
+/** A fresh model of the zoo, its initial weights drawn from `seed` (by `init` when given). */
+export function createModel(name: ModelName, seed: number, init?: ModelInit): Module {
+  return createZooModel(name, init ? { seed, init } : { seed });
 }
 
 export function lossFunction(name: LossName): LossFunction {
@@ -38,10 +40,11 @@ export function createOptimizer(
   parameters: Tensor[],
   learningRate: number,
   weightDecay: number,
+  curvatureAverage?: CurvatureAverage,
 ): Optimizer {
   switch (name) {
     case 'sdlm':
-      return new SDLM(parameters, { learningRate, weightDecay });
+      return new SDLM(parameters, { learningRate, weightDecay, curvatureAverage });
     case 'sgd':
       return new SGD(parameters, { learningRate, weightDecay });
     case 'momentum':

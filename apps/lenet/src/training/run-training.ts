@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import type { Module } from '@lenet/nn-layers';
-import { type Checkpoint, type EpochMetrics, type Evaluation, evaluate } from '@lenet/trainer';
+import {
+  type Checkpoint,
+  type CurvatureAverage,
+  type EpochMetrics,
+  type Evaluation,
+  evaluate,
+} from '@lenet/trainer';
 import { fit } from '@lenet/trainer/node';
 import { writeFileAtomic } from '../files.js';
 import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
@@ -15,7 +21,7 @@ import {
 } from './components.js';
 import type { MnistData } from './mnist-data.js';
 import { backgroundValue, type InputFormat, mnistSamples } from './mnist-samples.js';
-import { RECIPES } from './recipes.js';
+import { type ModelInit, RECIPES } from './recipes.js';
 import { writeRunPlots } from './run-plots.js';
 import { saveTrainedModel } from './trained-model.js';
 
@@ -38,6 +44,10 @@ export interface TrainingSettings {
   /** Threads computing each batch: part of what fixes the weights when the batch size is > 1. */
   readonly threads: number;
   readonly input: InputFormat;
+  /** The model's initial weights when its recipe names a scheme (absent: the model's default). */
+  readonly init?: ModelInit;
+  /** SDLM: how each pass's h_kk estimate combines with the earlier ones (absent: 'pass'). */
+  readonly curvatureAverage?: CurvatureAverage;
 }
 
 /** Command-line choices; unset ones come from the model's recipe. */
@@ -84,6 +94,12 @@ export function resolveSettings(choices: TrainingChoices): TrainingSettings {
     seed: choices.seed ?? 1,
     threads: choices.threads ?? 1,
     input: recipe.input,
+    // Like the rate, the recipe's initialisation and h_kk averaging belong to its optimizer
+    // (the Adam rows of `lenet reproduce` keep the model's default initialisation).
+    ...(optimizer === recipe.optimizer && recipe.init ? { init: recipe.init } : {}),
+    ...(optimizer === recipe.optimizer && recipe.curvatureAverage
+      ? { curvatureAverage: recipe.curvatureAverage }
+      : {}),
   };
 }
 
@@ -134,12 +150,13 @@ export async function runTraining(
   const started = performance.now();
   const trainSet = subsetOf(data.train, settings.trainSize, '--train-size', settings.seed);
   const testSet = subsetOf(data.test, settings.testSize, '--test-size', null);
-  const model = createModel(settings.model, settings.seed);
+  const model = createModel(settings.model, settings.seed, settings.init);
   const optimizer = createOptimizer(
     settings.optimizer,
     model.parameters(),
     settings.learningRate,
     settings.weightDecay,
+    settings.curvatureAverage,
   );
   const prediction = predictionRule(settings.loss);
   const train = mnistSamples(trainSet, settings.input);

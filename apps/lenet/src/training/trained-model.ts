@@ -75,7 +75,7 @@ export async function loadTrainedModel(directory: string): Promise<TrainedModel>
       `${path}: unknown model '${settings.model}'; expected one of ${MODEL_NAMES.join(', ')}`,
     );
   }
-  const model = createModel(settings.model, settings.seed);
+  const model = createModel(settings.model, settings.seed, settings.init);
   try {
     model.loadStateDict(contents.tensors);
   } catch (error) {

@@ -82,7 +82,10 @@ export interface SubsamplingOptions {
    */
   multiplier?: number;
   activation?: FusedActivation;
-  /** Default 'lecun98' with fan-in = window area: coefficients and biases in +-0.6 for 2x2. */
+  /**
+   * Default 'lecun98' with fan-in = window area: coefficients and biases in +-0.6 for 2x2.
+   * 'lecun-lush' sets every coefficient to 1/sqrt(area) (0.5 for 2x2), as Lush's s-layer does.
+   */
   init?: InitScheme;
   biasInit?: InitScheme;
   generator?: Generator;
@@ -121,7 +124,10 @@ export class Subsampling extends Module {
     const fans = { fanIn: this.kernelSize * this.kernelSize, fanOut: this.multiplier };
     this.coefficient = this.registerParameter('coefficient', zeros([this.outChannels]));
     this.bias = this.registerParameter('bias', zeros([this.outChannels]));
-    initialize(this.coefficient.data, init, fans, generator);
+    // Lush's s-layer `forget` fills the coefficients with v / area^(1/p) rather than drawing them.
+    const coefficientInit: InitScheme =
+      init === 'lecun-lush' ? { constant: 1 / Math.sqrt(fans.fanIn) } : init;
+    initialize(this.coefficient.data, coefficientInit, fans, generator);
     initialize(this.bias.data, options.biasInit ?? defaultBiasInit(init), fans, generator);
   }
 
