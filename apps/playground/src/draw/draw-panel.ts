@@ -31,7 +31,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   /** A test digit shown exactly as the data set has it, until the user draws over it. */
   let exactField: Float32Array | null = null;
 
-  const pad = createDrawingPad(() => schedule());
+  const pad = createDrawingPad(() => {
+    // Cleared with the keyboard: the test digit is gone too.
+    if (pad.isEmpty()) exactField = null;
+    schedule();
+  });
   pad.element.addEventListener('pointerdown', () => {
     exactField = null;
   });
@@ -43,6 +47,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     '?',
   );
   const predictionNote = h('p', { class: 'hint' }, 'Draw a digit in the box.');
+  const modelNotice = h('p', {
+    class: 'notice',
+    role: 'status',
+    'data-testid': 'model-notice',
+    hidden: true,
+  });
   const scoreTable = h('table', { class: 'score-table' });
   const scoreRows = Array.from({ length: 10 }, (_, digit) => {
     const bar = h('div', { class: 'bar' });
@@ -110,6 +120,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           h('button', { onclick: () => clear() }, 'Clear'),
           h('label', { class: 'field inline' }, h('span', null, 'Model'), modelSelect),
         ),
+        modelNotice,
         h('p', { class: 'hint' }, 'Or load a test digit:'),
         h('div', { class: 'row digit-row' }, ...digitButtons),
       ),
@@ -262,6 +273,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     const side = inputSize(loaded.model);
     predict(loaded.model, new Float32Array(side * side).fill(PAPER_BACKGROUND));
     modelSelect.value = loaded.choice;
+    if (loaded.choice === 'trained') modelNotice.hidden = true;
     (modelSelect.options[1] as HTMLOptionElement).disabled = !context.models.hasTrained;
     if (state.model !== loaded.choice) {
       state.model = loaded.choice;
@@ -285,11 +297,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       }
     }
     if (chosen < 0 || chosen >= testSet.length) return;
-    const bytes = testSet.image(chosen);
-    pad.showImage(
-      Float32Array.from(bytes, (value) => value / 255),
-      testSet.width,
-    );
+    // The exact 28x28 image the Results page classified: the pad only shows it.
+    exactField = Float32Array.from(testSet.image(chosen), (value) => value / 255);
+    pad.showImage(exactField, testSet.width);
     state.test = chosen;
     context.url.write('draw', encodeParams(schema, state));
     predictionNote.dataset.test = String(chosen);
@@ -297,7 +307,15 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   }
 
   context.models.onChange(() => void useModel());
-  if (state.model === 'trained') context.models.use('trained');
+  if (state.model === 'trained') {
+    if (context.models.hasTrained) context.models.use('trained');
+    else {
+      // A shared link cannot carry the weights trained in another tab: say what runs instead.
+      modelNotice.textContent =
+        'This link asks for a model trained on the Train page, and none has been trained in this tab yet: showing the shipped LeNet-5.';
+      modelNotice.hidden = false;
+    }
+  }
   const ready = useModel().catch((error) => {
     predictionNote.textContent = `Could not load the model: ${String(error)}`;
     predictionNote.classList.add('error');
@@ -305,6 +323,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   if (state.test >= 0) void ready.then(() => loadTestDigit(null, state.test));
 
   return {
+    schema,
     applyParams(params) {
       state = decodeParams(schema, params);
       if (state.test >= 0) void loadTestDigit(null, state.test);

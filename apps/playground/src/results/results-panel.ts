@@ -239,6 +239,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     });
 
   return {
+    schema,
     applyParams(params) {
       setFilter(decodeParams(schema, params));
     },

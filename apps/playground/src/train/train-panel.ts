@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import { MNIST_BASE } from '../app-context.js';
-import { formatNumber, h, select } from '../dom.js';
+import { formatNumber, h, select, selectValue, setDisabled } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { decodeParams, encodeParams } from '../url-state.js';
 import { type LiveChart, liveChart } from './charts.js';
@@ -213,8 +213,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
 
   function setState(next: RunState): void {
     state = next;
-    startButton.disabled = state === 'loading' || state === 'running' || state === 'paused';
-    pauseButton.disabled = !(state === 'running' || state === 'paused');
+    const busy = state === 'loading' || state === 'running' || state === 'paused';
+    // Enable first, so the button that loses the focus hands it to the one that takes over.
+    if (!busy) setDisabled(startButton, false);
+    setDisabled(pauseButton, !(state === 'running' || state === 'paused'), startButton);
+    if (busy) setDisabled(startButton, true, pauseButton, resetButton);
     pauseButton.textContent = state === 'paused' ? 'Resume' : 'Pause';
     useButton.disabled = epochs.length === 0 && state !== 'paused';
     for (const control of controls)
@@ -366,6 +369,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   setState('idle');
 
   return {
+    schema: trainSchema,
     show() {
       requestAnimationFrame(resize);
     },
@@ -385,7 +389,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         config.transport,
       ];
       controls.forEach((control, i) => {
-        control.input.value = String(values[i]);
+        selectValue(control.input, String(values[i]));
       });
     },
   };

@@ -9,6 +9,7 @@ import { type Dataset, toFloat32Images } from '@lenet/datasets-mnist';
 import { loadMnistSplit } from '../mnist-data.js';
 import { ensureBackend } from '../network.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { sampleImages } from './sample.js';
 import { type ImageSet, type TrainConfig, TrainingSession } from './training-session.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -49,8 +50,8 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
   ]);
   if (id !== runId) return;
   const side = config.model === 'lenet5' ? 32 : 28;
-  const trainPart = train.take(Math.min(config.size, train.length), { seed: config.seed });
-  const testPart = test.take(Math.min(config.testSize, test.length), { seed: 0 });
+  const trainPart = sampleImages(train, config.size, config.seed);
+  const testPart = sampleImages(test, config.testSize, 0);
   if (config.threads > 1) post({ type: 'status', text: `Starting ${config.threads} threads...` });
   // Replicas run @lenet/trainer's own Web Worker entry, which Vite bundles beside this one.
   const opened = await TrainingSession.open(

@@ -108,11 +108,17 @@ export function lossFor(model: TrainConfig['model']): LossName {
   return model === 'lenet5' ? 'rbf-map' : 'cross-entropy';
 }
 
+/**
+ * Elastic distortions as the `lenet` command line draws them (apps/lenet's ELASTIC_ALPHA):
+ * alpha 16, sigma 4, milder than Simard et al.'s 34, which LeNet-5 underfits.
+ */
+export const ELASTIC = { alpha: 16, sigma: 4 } as const;
+
 /** The distortion for the `augment` setting, background at the paper's -0.1. */
 export function augmentation(kind: TrainConfig['augment']): Transform | null {
   const fill = -0.1;
   const affine = () => randomAffine({ fill });
-  const warp = () => elastic({ fill, alpha: 34, sigma: 4 });
+  const warp = () => elastic({ fill, ...ELASTIC });
   if (kind === 'affine') return affine();
   if (kind === 'elastic') return warp();
   if (kind === 'both') return compose([affine(), warp()]);
