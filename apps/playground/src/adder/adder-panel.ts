@@ -146,7 +146,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           { class: 'hint' },
           'A row turns green when every output bit is on the right side of 0.5. Hidden units are shown as grey levels (white 0, black 1).',
         ),
-        h('div', { class: 'table-scroll' }, table),
+        h(
+          'div',
+          { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Truth table' },
+          table,
+        ),
       ),
     ),
   );

@@ -74,7 +74,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     h(
       'tr',
       null,
-      h('th', null, ''),
+      h('th', null, 'digit'),
       h('th', null, 'probability'),
       h('th', { class: 'number' }, 'P'),
       scoreHeader,

@@ -196,7 +196,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           'div',
           { class: 'card' },
           h('div', { class: 'row' }, h('h3', null, 'Passes'), useButton),
-          h('div', { class: 'table-scroll' }, epochTable),
+          h(
+            'div',
+            { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Passes' },
+            epochTable,
+          ),
         ),
       ),
     ),

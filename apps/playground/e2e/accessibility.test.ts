@@ -1,0 +1,130 @@
+// axe-core on every page at a desktop and a phone size: zero violations.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Session, startSession } from './harness.js';
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+interface Violation {
+  id: string;
+  help: string;
+  nodes: { target: string[]; failureSummary: string }[];
+}
+
+/** Runs axe-core (injected in the page) with its default rules: WCAG 2.x A and AA, best practices. */
+async function violations(page: Page): Promise<string[]> {
+  const found: Violation[] = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(context: unknown, options: unknown): Promise<{ violations: Violation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => ({
+        target: node.target,
+        failureSummary: node.failureSummary,
+      })),
+    }));
+  });
+  return found.flatMap((violation) =>
+    violation.nodes.map(
+      (node) =>
+        `${violation.id} (${violation.help}): ${node.target.join(' ')}: ${node.failureSummary.replace(/\s+/g, ' ')}`,
+    ),
+  );
+}
+
+/** Each page in the state a visitor sees once it has loaded (and done something). */
+const PAGES: { hash: string; ready: (page: Page) => Promise<unknown> }[] = [
+  {
+    hash: '#draw?test=0',
+    ready: (page) =>
+      expect
+        .poll(() => page.locator('[data-testid=prediction]').getAttribute('data-digit'), {
+          timeout: 20_000,
+        })
+        .toBe('7'),
+  },
+  {
+    hash: '#train',
+    ready: (page) => page.locator('[data-action=start]').waitFor(),
+  },
+  {
+    hash: '#backprop',
+    ready: async (page) => {
+      await page.locator('[data-action=step]').click();
+      await page.locator('g.value-node').first().waitFor();
+    },
+  },
+  {
+    hash: '#adder',
+    ready: async (page) => {
+      await page.locator('.truth-table tr').nth(16).waitFor();
+      // Some rows right, some wrong: both colours are checked.
+      await page.evaluate(() => {
+        const button = [...document.querySelectorAll('button')].find(
+          (item) => item.textContent === 'One epoch',
+        )!;
+        for (let i = 0; i < 30; i++) button.click();
+      });
+    },
+  },
+  {
+    hash: '#distortions',
+    ready: (page) =>
+      expect
+        .poll(() => page.locator('[data-testid=sample-grid]').getAttribute('data-signature'), {
+          timeout: 20_000,
+        })
+        .not.toBeNull(),
+  },
+  {
+    hash: '#results',
+    ready: (page) =>
+      expect
+        .poll(() => page.locator('[data-testid=gallery] .gallery-item').count(), {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(0),
+  },
+];
+
+let session: Session;
+beforeAll(async () => {
+  session = await startSession();
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('axe-core', () => {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    it(`finds no violation on any page at ${viewport.width}x${viewport.height}`, async () => {
+      const found: string[] = [];
+      // One tab per size, each page reached by its link as a visitor would.
+      const page = await session.open();
+      await page.setViewportSize(viewport);
+      await page.addScriptTag({ content: axeSource });
+      for (const { hash, ready } of PAGES) {
+        await page.evaluate((target) => {
+          location.hash = target;
+        }, hash);
+        await ready(page);
+        found.push(...(await violations(page)).map((line) => `${hash}: ${line}`));
+      }
+      await page.close();
+      expect(found).toEqual([]);
+    });
+  }
+});
