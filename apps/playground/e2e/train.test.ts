@@ -31,6 +31,12 @@ describe('Train page', () => {
       Number(await page.locator('[data-testid=loss-chart]').getAttribute('data-points')),
     ).toBeGreaterThan(3);
     expect(await page.locator('[data-testid=error-chart]').getAttribute('data-points')).toBe('1');
+    // The legends read the latest values without hovering.
+    const legend = await page
+      .locator('[data-testid=error-chart] .u-legend .u-value')
+      .evaluateAll((cells) => cells.map((cell) => cell.textContent));
+    expect(legend[0]).toBe('1');
+    expect(Number(legend[1])).toBeCloseTo(testError, 1);
     const imagesPerSecond = Number(
       await page.locator('[data-testid=throughput]').getAttribute('data-images-per-second'),
     );
@@ -86,8 +92,15 @@ describe('Train page', () => {
     const status = page.locator('[data-testid=train-status]');
     await page.locator('[data-action=start]').click();
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/batch \d+ of 1250/);
+    const rowOf = async () =>
+      (await page.locator('[data-action=pause]').boundingBox())?.y ===
+      (await page.getByRole('button', { name: 'Reset' }).boundingBox())?.y;
+    expect(await rowOf()).toBe(true);
     await page.locator('[data-action=pause]').click();
     await expect.poll(() => panel.getAttribute('data-state')).toBe('paused');
+    // "Resume" is longer than "Pause": the buttons stay on one row.
+    expect(await page.locator('[data-action=pause]').textContent()).toBe('Resume');
+    expect(await rowOf()).toBe(true);
     const pausedAt = await status.textContent();
     await page.waitForTimeout(600);
     expect(await status.textContent()).toBe(pausedAt);

@@ -126,7 +126,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       ),
       h(
         'div',
-        { class: 'card' },
+        { class: 'card sees-card' },
         h('h3', null, 'What the network sees'),
         h(
           'figure',
@@ -147,7 +147,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       ),
       h(
         'div',
-        { class: 'card' },
+        { class: 'card prediction-card' },
         h('h3', null, 'Prediction'),
         h('div', { class: 'prediction' }, predictionDigit, predictionNote),
         scoreTable,
@@ -210,6 +210,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       predictionDigit.textContent = '?';
       predictionDigit.removeAttribute('data-digit');
       predictionNote.textContent = 'Draw a digit in the box.';
+      for (const item of scoreRows) {
+        item.bar.style.width = '0';
+        item.probability.textContent = '';
+        item.score.textContent = '';
+        item.row.classList.remove('best');
+      }
       return;
     }
     paint(fieldCanvas, result.field, 0, 1);

@@ -34,8 +34,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       name: 'model',
       value: config.model,
       choices: [
-        ['lenet5', 'LeNet-5 (RBF output, 60k weights)'],
-        ['mlp-300', 'MLP 784-300-10 (238k weights)'],
+        ['lenet5', 'LeNet-5, 60k weights'],
+        ['mlp-300', 'MLP 784-300-10, 238k weights'],
       ],
       onChange: (model) => change({ model }),
     }),
@@ -152,6 +152,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       { label: 'smoothed', stroke: '#2f6fed' },
     ],
     logScale: true,
+    emptyX: [0, config.size * config.epochs],
+    emptyY: [0.1, 100],
   });
   const errorChart: LiveChart = liveChart({
     title: 'Error per pass (%)',
@@ -161,6 +163,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       { label: 'test', stroke: '#d64545', points: true },
       { label: 'training (on the fly)', stroke: '#f0a020', dash: [6, 4], points: true },
     ],
+    emptyX: [0, config.epochs],
+    emptyY: [0, 100],
+    integerX: true,
   });
   errorChart.element.dataset.testid = 'error-chart';
   lossChart.element.dataset.testid = 'loss-chart';
