@@ -71,7 +71,7 @@ describe('Results and Draw', () => {
     const gallery = page.locator('[data-testid=gallery] .gallery-item');
     await expect.poll(() => gallery.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     const mistakes: { index: number; predicted: number }[] = await page.evaluate(() =>
-      fetch('models/lenet5.json')
+      fetch('models/lenet5/metrics.json')
         .then((response) => response.json())
         .then((metrics) => metrics.misclassified),
     );

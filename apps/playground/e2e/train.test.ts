@@ -16,9 +16,19 @@ describe('Train page', () => {
     const page = await session.open('#train?size=1000&testSize=1000&epochs=1&batch=8&lr=0.003');
     await page.locator('[data-action=start]').click();
     const panel = page.locator('#panel-train .panel-body');
+    const kernels = page.locator('[data-testid=watch-kernels]');
+    await expect
+      .poll(() => kernels.getAttribute('data-checksum'), { timeout: 30_000 })
+      .not.toBeNull();
+    const firstKernels = await kernels.getAttribute('data-checksum');
     await expect
       .poll(() => panel.getAttribute('data-state'), { timeout: 90_000, interval: 500 })
       .toBe('done');
+    // Watching it learn: the kernels were redrawn, every watched digit has an answer, and
+    // the pass's mistakes are shown.
+    expect(await kernels.getAttribute('data-checksum')).not.toBe(firstKernels);
+    expect(await kernels.locator('canvas').count()).toBe(6);
+    expect(await page.locator('[data-testid=watch-strip] figure[data-predicted]').count()).toBe(10);
     const status = await page.locator('[data-testid=train-status]').textContent();
     expect(status).toMatch(/^Done: 1 pass, test error/);
     const testError = Number(
@@ -27,6 +37,9 @@ describe('Train page', () => {
         .getAttribute('data-test-error'),
     );
     expect(testError).toBeLessThan(50);
+    expect(await page.locator('[data-testid=watch-mistakes] figure').count()).toBe(
+      Math.min(40, Math.round(testError * 10)),
+    );
     expect(
       Number(await page.locator('[data-testid=loss-chart]').getAttribute('data-points')),
     ).toBeGreaterThan(3);

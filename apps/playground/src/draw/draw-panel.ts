@@ -1,5 +1,6 @@
 import type { Dataset } from '@lenet/datasets-mnist';
 import type { AppContext } from '../app-context.js';
+import { calibratedProbabilities } from '../confidence/calibration.js';
 import { formatNumber, h } from '../dom.js';
 import { divergingColormap, paint, pixelCanvas } from '../image-canvas.js';
 import type { LoadedModel } from '../models.js';
@@ -16,6 +17,8 @@ import {
   padToPaperScale,
   preprocessDrawing,
 } from './preprocess.js';
+import { explainUnit, type UnitRef } from './unit-explainer.js';
+import { renderExplanation } from './unit-explainer-view.js';
 import './draw.css';
 
 const schema = {
@@ -83,6 +86,21 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   const timing = h('p', { class: 'hint timing', 'data-testid': 'timing' });
   const layerView = new LayerView();
   const kernels = h('div', { class: 'layer-maps kernels' });
+  let selectedUnit: UnitRef | null = null;
+  let lastLayers: Prediction['layers'] | null = null;
+  const explainBody = h(
+    'div',
+    { class: 'explain-body', 'data-testid': 'explain' },
+    h(
+      'p',
+      { class: 'hint' },
+      'Click a unit of C1, S2, C3, S4, C5, F6 or the output above (or focus a layer and press Enter) to see the window it reads, its kernel or weights, and the sum that gives its value.',
+    ),
+  );
+  layerView.onSelect = (unit) => {
+    selectedUnit = unit;
+    explain();
+  };
   const modelSelect = h(
     'select',
     {
@@ -167,6 +185,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     ),
     h(
       'div',
+      { class: 'card explain-card' },
+      h('h3', null, 'Where a unit\u2019s value comes from'),
+      explainBody,
+    ),
+    h(
+      'div',
       { class: 'card' },
       h('h3', null, 'Learned C1 kernels'),
       h('p', { class: 'hint' }, 'The six 5x5 filters of the first layer, as trained.'),
@@ -209,6 +233,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       );
       predictionDigit.textContent = '?';
       predictionDigit.removeAttribute('data-digit');
+      predictionDigit.removeAttribute('data-verdict');
       predictionNote.textContent = 'Draw a digit in the box.';
       for (const item of scoreRows) {
         item.bar.style.width = '0';
@@ -229,6 +254,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     const prediction = predict(loaded.model, input);
     showPrediction(prediction);
     layerView.update(prediction.layers, prediction.output === 'rbf' ? prediction.digit : null);
+    lastLayers = prediction.layers;
+    if (selectedUnit) explain();
     const total = performance.now() - started;
     timing.textContent = `Preprocessing, forward pass and all activations: ${total.toFixed(1)} ms (forward ${prediction.milliseconds.toFixed(1)} ms)`;
     timing.dataset.ms = total.toFixed(3);
@@ -236,19 +263,51 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   }
 
   function showPrediction(prediction: Prediction): void {
-    predictionDigit.textContent = String(prediction.digit);
+    const calibration = prediction.output === 'rbf' ? (loaded?.calibration ?? null) : null;
+    const probabilities = calibration
+      ? calibratedProbabilities(prediction.scores, calibration.temperature)
+      : prediction.probabilities;
+    const nearest = Math.min(...prediction.scores);
+    const notADigit = calibration !== null && nearest > calibration.nonDigitThreshold;
+    const confidence = probabilities[prediction.digit];
+    predictionDigit.textContent = notADigit ? '?' : String(prediction.digit);
     predictionDigit.dataset.digit = String(prediction.digit);
-    const confidence = prediction.probabilities[prediction.digit];
-    predictionNote.textContent = `${(confidence * 100).toFixed(1)}% sure (${loaded?.description})`;
+    predictionDigit.dataset.verdict = notADigit ? 'not-a-digit' : 'digit';
+    predictionDigit.dataset.confidence = confidence.toFixed(4);
+    const sure = `${formatPercent(confidence)} sure`;
+    predictionNote.textContent = notADigit
+      ? `This does not look like a digit: even the nearest class code (${prediction.digit}) is at distance² ${formatNumber(nearest, 3)}, beyond the ${formatNumber(calibration.nonDigitThreshold, 3)} that 98% of real test digits stay within.`
+      : calibration
+        ? `${sure}${confidence < 0.5 ? ': a guess' : ''} (${loaded?.description}; confidence calibrated on held-out test digits)`
+        : `${sure} by the softmax of its outputs, not calibrated (${loaded?.description})`;
     scoreHeader.textContent = prediction.output === 'rbf' ? 'distance²' : 'logit';
     prediction.scores.forEach((score, digit) => {
       const item = scoreRows[digit];
-      const probability = prediction.probabilities[digit];
+      const probability = probabilities[digit];
       item.bar.style.width = `${Math.max(0.5, probability * 100)}%`;
-      item.probability.textContent = `${(probability * 100).toFixed(1)}%`;
+      item.probability.textContent = formatPercent(probability);
       item.score.textContent = formatNumber(score, 3);
-      item.row.classList.toggle('best', digit === prediction.digit);
+      item.row.classList.toggle('best', digit === prediction.digit && !notADigit);
     });
+  }
+
+  /** 0.5 -> "50%", 0.999 -> "99.9%", never "100%" for a probability below one. */
+  function formatPercent(probability: number): string {
+    const percent = probability * 100;
+    if (percent >= 99.95 && probability < 1) return '>99.9%';
+    return `${percent < 10 ? percent.toFixed(1) : percent.toFixed(percent > 99 ? 1 : 0)}%`;
+  }
+
+  /** Redraws the selected unit's explanation for the current drawing. */
+  function explain(): void {
+    if (!selectedUnit || !loaded || !lastLayers) return;
+    const explanation = explainUnit(loaded.model, lastLayers, selectedUnit);
+    explainBody.replaceChildren(
+      ...(explanation
+        ? renderExplanation(explanation)
+        : [h('p', { class: 'hint' }, `Nothing to explain for ${selectedUnit.layer}.`)]),
+    );
+    explainBody.dataset.layer = selectedUnit.layer;
   }
 
   function showKernels(): void {

@@ -78,7 +78,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       h(
         'p',
         { class: 'hint' },
-        `Trained by scripts/train-model.ts: ${settings.optimizer}, learning rate ${settings.learningRate}, batch ${settings.batchSize}, ${settings.epochs} passes over ${Number(settings.trainSize).toLocaleString('en')} images, MAP loss on the RBF outputs.`,
+        `Trained by ${data.trainedBy}: ${String(settings.optimizer).toUpperCase()}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} passes over ${Number(settings.trainSize).toLocaleString('en')} images, MAP loss on the RBF outputs.`,
       ),
       h(
         'table',

@@ -12,6 +12,7 @@ import {
   type TrainConfig,
   trainSchema,
 } from './training-session.js';
+import { WatchView } from './watch-view.js';
 import './train.css';
 
 type RunState = 'idle' | 'loading' | 'running' | 'paused' | 'done';
@@ -170,6 +171,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   errorChart.element.dataset.testid = 'error-chart';
   lossChart.element.dataset.testid = 'loss-chart';
   const epochTable = h('table', { class: 'epoch-table', 'data-testid': 'epoch-table' });
+  const watch = new WatchView();
+  let testCount = 0;
 
   root.append(
     h(
@@ -197,6 +200,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           progressBar,
           h('div', { class: 'charts' }, lossChart.element, errorChart.element),
         ),
+        watch.element,
         h(
           'div',
           { class: 'card' },
@@ -266,6 +270,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     lossChart.setData([], [], []);
     errorChart.setData([], [], []);
     epochTable.replaceChildren();
+    watch.reset();
     progressBar.value = 0;
     status.textContent = 'Ready.';
     throughput.textContent = '— images/s';
@@ -285,7 +290,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         parallelMode.textContent = describeMode(message.threads, message.mode);
         parallelMode.dataset.mode = message.mode;
         parallelMode.dataset.threads = String(message.threads);
+        testCount = message.testCount;
+        watch.setStrip(message.strip);
         setState('running');
+        break;
+      case 'probe':
+        watch.update(message.probe);
         break;
       case 'batch': {
         const { progress } = message;
@@ -311,6 +321,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           epochs.map((epoch) => epoch.trainError),
         );
         renderEpochs();
+        watch.showMistakes(message.result, message.mistakeImages, testCount);
         root.dataset.weightsChecksum = message.result.checksum;
         useButton.disabled = false;
         break;
@@ -325,11 +336,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         break;
       }
       case 'weights':
-        void context.models
-          .setTrained(message.model, message.bytes, message.description)
-          .then(() => {
-            context.navigate('draw', { model: 'trained' });
-          });
+        void context.models.setTrained(message.bytes, message.description).then(() => {
+          context.navigate('draw', { model: 'trained' });
+        });
         break;
       case 'error':
         status.textContent = `Training failed: ${message.message}`;

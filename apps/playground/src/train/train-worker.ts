@@ -37,6 +37,9 @@ function imageSet(dataset: Dataset, side: number): ImageSet {
   };
 }
 
+/** How often the page sees the watched digits and kernels change (a forward pass of ten). */
+const PROBE_EVERY_MS = 400;
+
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 async function run(config: TrainConfig, mnistBase: string): Promise<void> {
@@ -64,6 +67,11 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
     return;
   }
   session = opened;
+  // One test digit of every class, watched while the network learns.
+  const strip = Array.from({ length: 10 }, (_, digit) => {
+    for (let i = 0; i < testPart.length; i++) if (testPart.label(i) === digit) return i;
+    return -1;
+  }).filter((index) => index >= 0);
   post({
     type: 'started',
     backend,
@@ -72,7 +80,14 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
     batches: session.batchesPerEpoch,
     threads: session.threads,
     mode: session.mode,
+    strip: strip.map((index) => ({
+      index,
+      label: testPart.label(index),
+      pixels: Uint8Array.from(testPart.image(index)),
+    })),
   });
+  post({ type: 'probe', probe: session.probe(strip) });
+  let lastProbe = performance.now();
   let lastYield = performance.now();
   let lastReport = 0;
   let losses: number[] = [];
@@ -95,7 +110,17 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
       seen = [];
       lastReport = now;
     }
-    if (epoch) post({ type: 'epoch', result: epoch });
+    if (epoch) {
+      const mistakeImages = new Uint8Array(epoch.mistakes.length * 784);
+      epoch.mistakes.forEach(({ index }, n) => {
+        mistakeImages.set(testPart.image(index), n * 784);
+      });
+      post({ type: 'epoch', result: epoch, mistakeImages }, [mistakeImages.buffer]);
+    }
+    if (epoch || now - lastProbe > PROBE_EVERY_MS) {
+      post({ type: 'probe', probe: session.probe(strip) });
+      lastProbe = now;
+    }
     if (now - lastYield > 30) {
       await yieldToMessages();
       lastYield = performance.now();
