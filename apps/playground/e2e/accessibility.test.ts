@@ -46,16 +46,31 @@ async function violations(page: Page): Promise<string[]> {
 const PAGES: { hash: string; ready: (page: Page) => Promise<unknown> }[] = [
   {
     hash: '#draw?test=0',
-    ready: (page) =>
-      expect
+    ready: async (page) => {
+      await expect
         .poll(() => page.locator('[data-testid=prediction]').getAttribute('data-digit'), {
           timeout: 20_000,
         })
-        .toBe('7'),
+        .toBe('7');
+      // The explanation of a C3 unit: windows, kernels and the connection table.
+      await page
+        .locator('[data-layer=c3] canvas')
+        .first()
+        .click({ position: { x: 2, y: 2 } });
+      await page.locator('[data-testid=explain] .connection-table').waitFor();
+    },
   },
   {
-    hash: '#train',
-    ready: (page) => page.locator('[data-action=start]').waitFor(),
+    hash: '#train?size=1000&testSize=1000&epochs=1&threads=1',
+    ready: async (page) => {
+      // After a pass: charts, the watched digits, kernels, mistakes and the table of passes.
+      await page.locator('[data-action=start]').click();
+      await expect
+        .poll(() => page.locator('#panel-train .panel-body').getAttribute('data-state'), {
+          timeout: 60_000,
+        })
+        .toBe('done');
+    },
   },
   {
     hash: '#backprop',

@@ -66,7 +66,8 @@ export class LayerView {
   onSelect: (unit: UnitRef) => void = () => {};
 
   constructor() {
-    document.body.append(this.tooltip);
+    // Inside the main landmark (fixed position: it still floats over everything).
+    (document.querySelector('main') ?? document.body).append(this.tooltip);
   }
 
   /** The unit under (x, y) of `picture`, or null outside the layer's units. */
