@@ -50,6 +50,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     '?',
   );
   const predictionNote = h('p', { class: 'hint' }, 'Draw a digit in the box.');
+  /** On a phone: the answer in one line right under the pad (the full card comes after). */
+  const padAnswer = h('p', {
+    class: 'pad-answer',
+    'aria-hidden': 'true',
+    'data-testid': 'pad-answer',
+  });
   const modelNotice = h('p', {
     class: 'notice',
     role: 'status',
@@ -132,6 +138,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         { class: 'card' },
         h('h3', null, 'Draw a digit'),
         h('div', { class: 'pad-frame' }, pad.element),
+        padAnswer,
         h(
           'div',
           { class: 'row' },
@@ -235,6 +242,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       predictionDigit.removeAttribute('data-digit');
       predictionDigit.removeAttribute('data-verdict');
       predictionNote.textContent = 'Draw a digit in the box.';
+      padAnswer.textContent = '';
       for (const item of scoreRows) {
         item.bar.style.width = '0';
         item.probability.textContent = '';
@@ -280,6 +288,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       : calibration
         ? `${sure}${confidence < 0.5 ? ': a guess' : ''} (${loaded?.description}; confidence calibrated on held-out test digits)`
         : `${sure} by the softmax of its outputs, not calibrated (${loaded?.description})`;
+    padAnswer.textContent = notADigit ? 'Not a digit?' : `${prediction.digit} · ${sure}`;
     scoreHeader.textContent = prediction.output === 'rbf' ? 'distance²' : 'logit';
     prediction.scores.forEach((score, digit) => {
       const item = scoreRows[digit];
