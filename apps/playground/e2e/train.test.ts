@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeSafetensors } from '@lenet/nn-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, screenshotDir, startSession } from './harness.js';
 
@@ -62,6 +63,22 @@ describe('Train page', () => {
       `${JSON.stringify({ imagesPerSecond, testError })}\n`,
     );
     await session.screenshot(page, 'train');
+
+    // The fresh weights as a file in the command line's format (`lenet predict` reads it).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-action=download-weights]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('model.safetensors');
+    const file = new Uint8Array(readFileSync(await download.path()));
+    const settings = JSON.parse(decodeSafetensors(file).metadata['lenet.settings']);
+    expect(settings).toMatchObject({
+      model: 'lenet5',
+      loss: 'rbf-map',
+      batchSize: 8,
+      input: { normalization: 'paper', padding: 2 },
+    });
+    copyFileSync(await download.path(), join(screenshotDir, 'trained-model.safetensors'));
 
     // The fresh weights go to the Draw page.
     await page.locator('[data-action=use-weights]').click();

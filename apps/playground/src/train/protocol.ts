@@ -12,7 +12,8 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-  | { type: 'weights' };
+  /** The weights, to use in Draw or to save as a file. */
+  | { type: 'weights'; purpose: 'draw' | 'download' };
 
 export type FromWorker =
   | { type: 'status'; text: string }
@@ -36,5 +37,11 @@ export type FromWorker =
   | { type: 'epoch'; result: EpochResult; mistakeImages: Uint8Array }
   | { type: 'paused' }
   | { type: 'done' }
-  | { type: 'weights'; model: string; bytes: Uint8Array; description: string }
+  | {
+      type: 'weights';
+      purpose: 'draw' | 'download';
+      model: string;
+      bytes: Uint8Array;
+      description: string;
+    }
   | { type: 'error'; message: string };

@@ -133,8 +133,18 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   const resetButton = h('button', { onclick: () => reset() }, 'Reset');
   const useButton = h(
     'button',
-    { 'data-action': 'use-weights', onclick: () => send({ type: 'weights' }) },
+    { 'data-action': 'use-weights', onclick: () => send({ type: 'weights', purpose: 'draw' }) },
     'Use in Draw',
+  );
+  const downloadButton = h(
+    'button',
+    {
+      'data-action': 'download-weights',
+      title:
+        'model.safetensors, the format of the lenet command line: lenet predict --model DIR reads it',
+      onclick: () => send({ type: 'weights', purpose: 'download' }),
+    },
+    'Download model',
   );
   const status = h(
     'p',
@@ -204,7 +214,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h(
           'div',
           { class: 'card' },
-          h('div', { class: 'row' }, h('h3', null, 'Passes'), useButton),
+          h('div', { class: 'row' }, h('h3', null, 'Passes'), useButton, downloadButton),
           h(
             'div',
             { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Passes' },
@@ -233,6 +243,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     if (busy) setDisabled(startButton, true, pauseButton, resetButton);
     pauseButton.textContent = state === 'paused' ? 'Resume' : 'Pause';
     useButton.disabled = epochs.length === 0 && state !== 'paused';
+    downloadButton.disabled = useButton.disabled;
     for (const control of controls)
       (control.element.querySelector('select') as HTMLSelectElement).disabled =
         state !== 'idle' && state !== 'done';
@@ -324,6 +335,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         watch.showMistakes(message.result, message.mistakeImages, testCount);
         root.dataset.weightsChecksum = message.result.checksum;
         useButton.disabled = false;
+        downloadButton.disabled = false;
         break;
       case 'paused':
         setState('paused');
@@ -336,6 +348,16 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         break;
       }
       case 'weights':
+        if (message.purpose === 'download') {
+          // `lenet predict --model DIR` reads DIR/model.safetensors.
+          const link = h('a', {
+            href: URL.createObjectURL(new Blob([message.bytes as BlobPart])),
+            download: 'model.safetensors',
+          });
+          link.click();
+          setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+          break;
+        }
         void context.models.setTrained(message.bytes, message.description).then(() => {
           context.navigate('draw', { model: 'trained' });
         });

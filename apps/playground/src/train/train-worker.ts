@@ -165,6 +165,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         post(
           {
             type: 'weights',
+            purpose: message.purpose,
             model: session.config.model,
             bytes,
             description: `${session.config.model === 'lenet5' ? 'LeNet-5' : 'MLP'} trained here, ${epochs} pass${epochs === 1 ? '' : 'es'}${
