@@ -15,7 +15,7 @@ describe('Results page', () => {
     const gallery = page.locator('[data-testid=gallery] .gallery-item');
     await expect.poll(() => gallery.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     const metrics = await page.evaluate(() =>
-      fetch('models/lenet5.json').then((response) => response.json()),
+      fetch('models/lenet5/metrics.json').then((response) => response.json()),
     );
     expect(await gallery.count()).toBe(metrics.testErrors);
     expect(await page.locator('[data-testid=test-error]').textContent()).toBe(

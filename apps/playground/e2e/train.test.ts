@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeSafetensors } from '@lenet/nn-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, screenshotDir, startSession } from './harness.js';
 
@@ -16,9 +17,19 @@ describe('Train page', () => {
     const page = await session.open('#train?size=1000&testSize=1000&epochs=1&batch=8&lr=0.003');
     await page.locator('[data-action=start]').click();
     const panel = page.locator('#panel-train .panel-body');
+    const kernels = page.locator('[data-testid=watch-kernels]');
+    await expect
+      .poll(() => kernels.getAttribute('data-checksum'), { timeout: 30_000 })
+      .not.toBeNull();
+    const firstKernels = await kernels.getAttribute('data-checksum');
     await expect
       .poll(() => panel.getAttribute('data-state'), { timeout: 90_000, interval: 500 })
       .toBe('done');
+    // Watching it learn: the kernels were redrawn, every watched digit has an answer, and
+    // the pass's mistakes are shown.
+    expect(await kernels.getAttribute('data-checksum')).not.toBe(firstKernels);
+    expect(await kernels.locator('canvas').count()).toBe(6);
+    expect(await page.locator('[data-testid=watch-strip] figure[data-predicted]').count()).toBe(10);
     const status = await page.locator('[data-testid=train-status]').textContent();
     expect(status).toMatch(/^Done: 1 pass, test error/);
     const testError = Number(
@@ -27,10 +38,19 @@ describe('Train page', () => {
         .getAttribute('data-test-error'),
     );
     expect(testError).toBeLessThan(50);
+    expect(await page.locator('[data-testid=watch-mistakes] figure').count()).toBe(
+      Math.min(40, Math.round(testError * 10)),
+    );
     expect(
       Number(await page.locator('[data-testid=loss-chart]').getAttribute('data-points')),
     ).toBeGreaterThan(3);
     expect(await page.locator('[data-testid=error-chart]').getAttribute('data-points')).toBe('1');
+    // The legends read the latest values without hovering.
+    const legend = await page
+      .locator('[data-testid=error-chart] .u-legend .u-value')
+      .evaluateAll((cells) => cells.map((cell) => cell.textContent));
+    expect(legend[0]).toBe('1');
+    expect(Number(legend[1])).toBeCloseTo(testError, 1);
     const imagesPerSecond = Number(
       await page.locator('[data-testid=throughput]').getAttribute('data-images-per-second'),
     );
@@ -43,6 +63,22 @@ describe('Train page', () => {
       `${JSON.stringify({ imagesPerSecond, testError })}\n`,
     );
     await session.screenshot(page, 'train');
+
+    // The fresh weights as a file in the command line's format (`lenet predict` reads it).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-action=download-weights]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('model.safetensors');
+    const file = new Uint8Array(readFileSync(await download.path()));
+    const settings = JSON.parse(decodeSafetensors(file).metadata['lenet.settings']);
+    expect(settings).toMatchObject({
+      model: 'lenet5',
+      loss: 'rbf-map',
+      batchSize: 8,
+      input: { normalization: 'paper', padding: 2 },
+    });
+    copyFileSync(await download.path(), join(screenshotDir, 'trained-model.safetensors'));
 
     // The fresh weights go to the Draw page.
     await page.locator('[data-action=use-weights]').click();
@@ -86,8 +122,15 @@ describe('Train page', () => {
     const status = page.locator('[data-testid=train-status]');
     await page.locator('[data-action=start]').click();
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/batch \d+ of 1250/);
+    const rowOf = async () =>
+      (await page.locator('[data-action=pause]').boundingBox())?.y ===
+      (await page.getByRole('button', { name: 'Reset' }).boundingBox())?.y;
+    expect(await rowOf()).toBe(true);
     await page.locator('[data-action=pause]').click();
     await expect.poll(() => panel.getAttribute('data-state')).toBe('paused');
+    // "Resume" is longer than "Pause": the buttons stay on one row.
+    expect(await page.locator('[data-action=pause]').textContent()).toBe('Resume');
+    expect(await rowOf()).toBe(true);
     const pausedAt = await status.textContent();
     await page.waitForTimeout(600);
     expect(await status.textContent()).toBe(pausedAt);

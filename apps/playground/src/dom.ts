@@ -87,6 +87,22 @@ export function slider(options: {
   };
 }
 
+/**
+ * Selects `value` in `input`; a value the menu does not list (a hand-edited link) gets its
+ * own option, marked as coming from the link, so the menu always shows what will run.
+ */
+export function selectValue(input: HTMLSelectElement, value: string): void {
+  const listed = Array.from(input.options).some((option) => option.value === value);
+  if (!listed) {
+    for (const option of Array.from(input.options)) {
+      if (option.dataset.fromLink !== undefined) option.remove();
+    }
+    const option = h('option', { value, 'data-from-link': '' }, `${value} (from the link)`);
+    input.append(option);
+  }
+  input.value = value;
+}
+
 /** A labelled <select>. */
 export function select<T extends string>(options: {
   label: string;
@@ -98,10 +114,9 @@ export function select<T extends string>(options: {
   const input = h(
     'select',
     { name: options.name, onchange: () => options.onChange(input.value as T) },
-    ...options.choices.map(([value, text]) =>
-      h('option', { value, selected: value === options.value }, text),
-    ),
+    ...options.choices.map(([value, text]) => h('option', { value }, text)),
   );
+  selectValue(input, options.value);
   return { element: h('label', { class: 'field' }, h('span', null, options.label), input), input };
 }
 
@@ -114,4 +129,19 @@ export function formatNumber(value: number, digits = 4): string {
     return Number(value.toPrecision(digits)).toString();
   }
   return value.toExponential(digits - 1);
+}
+
+/**
+ * Enables or disables `control`; when disabling the control that has the focus, the focus
+ * moves to the first of `fallbacks` still enabled (a disabled button drops the focus to the
+ * page, and a keyboard user loses their place).
+ */
+export function setDisabled(
+  control: HTMLButtonElement | HTMLSelectElement,
+  disabled: boolean,
+  ...fallbacks: (HTMLButtonElement | HTMLSelectElement)[]
+): void {
+  const hadFocus = document.activeElement === control;
+  control.disabled = disabled;
+  if (disabled && hadFocus) fallbacks.find((fallback) => !fallback.disabled)?.focus();
 }

@@ -2,7 +2,7 @@ import './styles.css';
 import { AppContext } from './app-context.js';
 import { h } from './dom.js';
 import { PANELS, type Panel } from './panel.js';
-import { type Page, parseHash } from './url-state.js';
+import { type Page, parseHash, rejectedParams } from './url-state.js';
 
 const context = new AppContext();
 const main = document.getElementById('main')!;
@@ -11,6 +11,8 @@ const nav = document.getElementById('nav')!;
 interface Mounted {
   section: HTMLElement;
   panel: Promise<Panel>;
+  /** Says which values of the link the page could not use (and what it shows instead). */
+  linkNotice: HTMLElement;
 }
 context.url.onWrite = (page, hash) => {
   nav.querySelector(`a[data-page="${page}"]`)?.setAttribute('href', hash);
@@ -41,8 +43,14 @@ function mountPage(page: Page): Mounted {
     h('h2', { id: `heading-${page}`, class: 'panel-title' }, entry.title),
     h('p', { class: 'panel-summary' }, entry.summary),
   );
+  const linkNotice = h('p', {
+    class: 'notice',
+    role: 'status',
+    'data-testid': 'link-notice',
+    hidden: true,
+  });
   const body = h('div', { class: 'panel-body' }, h('p', { class: 'loading' }, 'Loading...'));
-  section.append(body);
+  section.append(linkNotice, body);
   main.append(section);
   const panel = entry.load().then(async (module) => {
     body.replaceChildren();
@@ -55,7 +63,18 @@ function mountPage(page: Page): Mounted {
       throw error;
     }
   });
-  return { section, panel };
+  return { section, panel, linkNotice };
+}
+
+function reportLink(current: Mounted, params: Record<string, string>): void {
+  void current.panel.then((panel) => {
+    const rejected = panel.schema ? rejectedParams(panel.schema, params) : [];
+    current.linkNotice.hidden = rejected.length === 0;
+    current.linkNotice.textContent =
+      rejected.length === 0
+        ? ''
+        : `Not used from the link, shown with the page's default instead: ${rejected.join('; ')}.`;
+  });
 }
 
 function route(): void {
@@ -65,7 +84,9 @@ function route(): void {
     else link.removeAttribute('aria-current');
   }
   if (page === currentPage) {
-    void mounted.get(page)?.panel.then((panel) => panel.applyParams?.(params));
+    const current = mounted.get(page)!;
+    void current.panel.then((panel) => panel.applyParams?.(params));
+    reportLink(current, params);
     return;
   }
   if (currentPage) {
@@ -83,6 +104,7 @@ function route(): void {
     mounted.set(page, current);
     void current.panel.then((panel) => panel.show?.());
   }
+  reportLink(current, params);
   document.title = `${PANELS.find((entry) => entry.page === page)!.title} · LeNet-5 playground`;
 }
 

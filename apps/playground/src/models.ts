@@ -1,8 +1,11 @@
 /**
- * The model the Draw page shows: the LeNet-5 shipped with the site, or the one just trained
- * on the Train page (handed over as a safetensors file, the same format the CLI writes).
+ * The model the Draw page shows: the LeNet-5 shipped with the site (trained by `lenet train`,
+ * in the command line's own file format), or the one just trained on the Train page (handed
+ * over in that same format).
  */
 import type { Sequential } from '@lenet/nn-layers';
+import type { Calibration } from './confidence/calibration.js';
+import type { ModelSettings } from './confidence/model-file.js';
 import { ensureBackend, modelFromSafetensors } from './network.js';
 
 export type ModelChoice = 'shipped' | 'trained';
@@ -13,11 +16,15 @@ export interface LoadedModel {
   /** Zoo name, e.g. 'lenet5' or 'mlp-300'. */
   name: string;
   description: string;
+  settings: ModelSettings;
+  /** Measured for the shipped model (scripts/ship-model.ts); null for one trained here. */
+  calibration: Calibration | null;
 }
 
-/** What scripts/train-model.ts writes beside the weights. */
+/** What scripts/ship-model.ts writes beside the weights. */
 export interface ShippedMetrics {
   model: string;
+  trainedBy: string;
   settings: Record<string, unknown>;
   history: { epoch: number; testError?: number; trainLoss: number; imagesPerSecond: number }[];
   testError: number;
@@ -28,8 +35,16 @@ export interface ShippedMetrics {
   misclassified: { index: number; label: number; predicted: number }[];
 }
 
-export const SHIPPED_WEIGHTS = 'models/lenet5.safetensors';
-export const SHIPPED_METRICS = 'models/lenet5.json';
+/** A `lenet train` output folder: `lenet predict --model public/models/lenet5` reads it. */
+export const SHIPPED_WEIGHTS = 'models/lenet5/model.safetensors';
+export const SHIPPED_METRICS = 'models/lenet5/metrics.json';
+export const SHIPPED_CALIBRATION = 'models/lenet5/calibration.json';
+
+async function fetchOk(path: string): Promise<Response> {
+  const response = await fetch(new URL(path, document.baseURI));
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response;
+}
 
 export class ModelStore {
   private shippedModel: Promise<LoadedModel> | null = null;
@@ -38,28 +53,31 @@ export class ModelStore {
   private listeners = new Set<() => void>();
   choice: ModelChoice = 'shipped';
 
-  /** The shipped LeNet-5, fetched once. */
+  /** The shipped LeNet-5 and its calibration, fetched once. */
   shipped(): Promise<LoadedModel> {
     this.shippedModel ??= (async () => {
-      await ensureBackend();
-      const response = await fetch(new URL(SHIPPED_WEIGHTS, document.baseURI));
-      if (!response.ok) throw new Error(`${SHIPPED_WEIGHTS}: HTTP ${response.status}`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const [, weights, calibration] = await Promise.all([
+        ensureBackend(),
+        fetchOk(SHIPPED_WEIGHTS).then((response) => response.arrayBuffer()),
+        fetchOk(SHIPPED_CALIBRATION).then((response) => response.json() as Promise<Calibration>),
+      ]);
+      const { model, settings } = modelFromSafetensors(new Uint8Array(weights), SHIPPED_WEIGHTS);
       return {
         choice: 'shipped' as const,
-        model: modelFromSafetensors('lenet5', bytes),
-        name: 'lenet5',
+        model,
+        name: settings.model,
         description: 'LeNet-5 shipped with the site',
+        settings,
+        calibration,
       };
     })();
     return this.shippedModel;
   }
 
   shippedMetrics(): Promise<ShippedMetrics> {
-    this.metrics ??= fetch(new URL(SHIPPED_METRICS, document.baseURI)).then((response) => {
-      if (!response.ok) throw new Error(`${SHIPPED_METRICS}: HTTP ${response.status}`);
-      return response.json() as Promise<ShippedMetrics>;
-    });
+    this.metrics ??= fetchOk(SHIPPED_METRICS).then(
+      (response) => response.json() as Promise<ShippedMetrics>,
+    );
     return this.metrics;
   }
 
@@ -68,13 +86,16 @@ export class ModelStore {
   }
 
   /** Takes weights from the Train page and switches Draw to them. */
-  async setTrained(name: string, weights: Uint8Array, description: string): Promise<void> {
+  async setTrained(weights: Uint8Array, description: string): Promise<void> {
     await ensureBackend();
+    const { model, settings } = modelFromSafetensors(weights, 'the weights from the Train page');
     this.trained = {
       choice: 'trained',
-      model: modelFromSafetensors(name, weights),
-      name,
+      model,
+      name: settings.model,
       description,
+      settings,
+      calibration: null,
     };
     this.choice = 'trained';
     this.notify();

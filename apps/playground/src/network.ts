@@ -3,13 +3,7 @@
  * `Sequential` from the model zoo: LeNet-5 (RBF output: penalties, smaller is better) or a
  * model with a linear output (logits, larger is better).
  */
-import {
-  createModel,
-  decodeSafetensors,
-  type Module,
-  RBFOutput,
-  type Sequential,
-} from '@lenet/nn-layers';
+import { createModel, type Module, RBFOutput, type Sequential } from '@lenet/nn-layers';
 import {
   getBackend,
   initWasmBackend,
@@ -18,6 +12,7 @@ import {
   type Tensor,
   tensor,
 } from '@lenet/tensor';
+import { type ModelSettings, readShippedSettings } from './confidence/model-file.js';
 
 export interface LayerActivation {
   name: string;
@@ -99,10 +94,16 @@ export function predict(model: Sequential, input: Float32Array): Prediction {
   };
 }
 
-/** A zoo model with weights from a safetensors file. */
-export function modelFromSafetensors(name: string, bytes: Uint8Array): Sequential {
-  const model = createModel(name) as Sequential;
-  const { tensors } = decodeSafetensors(bytes);
+/**
+ * A model from a file in the command line's format (safetensors with `lenet train`'s settings
+ * in its metadata, see confidence/model-file.ts): the zoo network it names, with its weights.
+ */
+export function modelFromSafetensors(
+  bytes: Uint8Array,
+  where: string,
+): { model: Sequential; settings: ModelSettings } {
+  const { settings, tensors } = readShippedSettings(bytes, where);
+  const model = createModel(settings.model) as Sequential;
   model.loadStateDict(tensors);
-  return model.eval();
+  return { model: model.eval(), settings };
 }

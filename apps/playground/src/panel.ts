@@ -1,5 +1,5 @@
 import type { AppContext } from './app-context.js';
-import type { Page } from './url-state.js';
+import type { Page, Schema } from './url-state.js';
 
 /** What a mounted page can do; every member is optional. */
 export interface Panel {
@@ -9,6 +9,8 @@ export interface Panel {
   hide?(): void;
   /** The URL's parameters for this page changed from outside (back button, edited link). */
   applyParams?(params: Record<string, string>): void;
+  /** The page's URL parameters: values outside it are reported above the page. */
+  schema?: Schema;
 }
 
 export type MountPanel = (root: HTMLElement, context: AppContext) => Panel | Promise<Panel>;

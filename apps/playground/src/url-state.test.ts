@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeParams, encodeParams, field, formatHash, parseHash } from './url-state.js';
+import {
+  decodeParams,
+  encodeParams,
+  field,
+  formatHash,
+  parseHash,
+  rejectedParams,
+} from './url-state.js';
 
 const schema = {
   optimizer: field.choice(['sgd', 'adam', 'sdlm'] as const, 'sdlm'),
@@ -75,5 +82,28 @@ describe('decodeParams / encodeParams', () => {
     const params = encodeParams(schema, values);
     expect(params).toEqual({ optimizer: 'adam', augment: '1' });
     expect(decodeParams(schema, params)).toEqual(values);
+  });
+});
+
+describe('rejectedParams', () => {
+  it('names each value the link had that decoding replaced, with what was expected', () => {
+    expect(
+      rejectedParams(schema, {
+        optimizer: 'rmsprop',
+        lr: '0.002',
+        batch: '7.5',
+        expr: 'x'.repeat(21),
+        augment: 'yes',
+      }),
+    ).toEqual([
+      'optimizer=rmsprop (expected one of sgd, adam, sdlm)',
+      'batch=7.5 (expected an integer from 1 to 1024)',
+      `expr=${'x'.repeat(21)} (expected at most 20 characters)`,
+      'augment=yes (expected 0 or 1)',
+    ]);
+  });
+
+  it('accepts valid values, defaults included, and ignores unknown keys', () => {
+    expect(rejectedParams(schema, { optimizer: 'sdlm', batch: '1024', other: 'x' })).toEqual([]);
   });
 });

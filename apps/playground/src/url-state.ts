@@ -87,22 +87,25 @@ export function formatHash(page: Page, params: Record<string, string> = {}): str
   return text === '' ? `#${page}` : `#${page}?${text}`;
 }
 
+const INVALID = Symbol('invalid');
+
+/** The value `raw` stands for, the default when it is missing, or INVALID. */
 function decodeField(definition: Field, raw: string | undefined): unknown {
   if (raw === undefined) return definition.default;
   switch (definition.kind) {
     case 'number': {
       const value = raw.trim() === '' ? Number.NaN : Number(raw);
-      if (!Number.isFinite(value)) return definition.default;
-      if (definition.integer && !Number.isInteger(value)) return definition.default;
-      if (value < definition.min || value > definition.max) return definition.default;
+      if (!Number.isFinite(value)) return INVALID;
+      if (definition.integer && !Number.isInteger(value)) return INVALID;
+      if (value < definition.min || value > definition.max) return INVALID;
       return value;
     }
     case 'choice':
-      return definition.choices.includes(raw) ? raw : definition.default;
+      return definition.choices.includes(raw) ? raw : INVALID;
     case 'text':
-      return raw.length <= definition.maxLength ? raw : definition.default;
+      return raw.length <= definition.maxLength ? raw : INVALID;
     case 'boolean':
-      return raw === '1' ? true : raw === '0' ? false : definition.default;
+      return raw === '1' ? true : raw === '0' ? false : INVALID;
   }
 }
 
@@ -113,7 +116,8 @@ export function decodeParams<S extends Schema>(
 ): Values<S> {
   const values: Record<string, unknown> = {};
   for (const [key, definition] of Object.entries(schema)) {
-    values[key] = decodeField(definition, params[key]);
+    const value = decodeField(definition, params[key]);
+    values[key] = value === INVALID ? definition.default : value;
   }
   return values as Values<S>;
 }
@@ -130,4 +134,36 @@ export function encodeParams<S extends Schema>(
     params[key] = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
   }
   return params;
+}
+
+/** What `definition` accepts, in words, e.g. "an integer from 0 to 9999". */
+export function describeField(definition: Field): string {
+  switch (definition.kind) {
+    case 'number':
+      return `${definition.integer ? 'an integer' : 'a number'} from ${definition.min} to ${definition.max}`;
+    case 'choice':
+      return `one of ${definition.choices.join(', ')}`;
+    case 'text':
+      return `at most ${definition.maxLength} characters`;
+    case 'boolean':
+      return '0 or 1';
+  }
+}
+
+/**
+ * The link's values that `decodeParams` replaced by defaults, each as
+ * "name=value (expected ...)", so a page can say visibly what it did not use.
+ */
+export function rejectedParams<S extends Schema>(
+  schema: S,
+  params: Readonly<Record<string, string>>,
+): string[] {
+  const rejected: string[] = [];
+  for (const [key, definition] of Object.entries(schema)) {
+    const raw = params[key];
+    if (raw !== undefined && decodeField(definition, raw) === INVALID) {
+      rejected.push(`${key}=${raw} (expected ${describeField(definition)})`);
+    }
+  }
+  return rejected;
 }

@@ -23,6 +23,12 @@ const schema = {
 };
 
 /**
+ * When Train stops by itself: once every case is right (as `trainAdder` does), or after this
+ * many epochs without that (its default `maxEpochs`): the run is then stuck in a local minimum.
+ */
+export const MAX_EPOCHS = 5000;
+
+/**
  * The adder of Rumelhart, Hinton & Williams (1986) trained live with the scalar engine: every
  * epoch is one `Value` graph over all cases, one `backward()`, one momentum step, exactly as
  * `trainAdder` of @lenet/autograd-scalar does it, run a few epochs per animation frame.
@@ -40,6 +46,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   let frame = 0;
 
   const status = h('p', { class: 'adder-status', 'aria-live': 'polite' });
+  const stopReason = h('p', { class: 'hint', role: 'status', 'data-testid': 'adder-stop' });
   const table = h('table', { class: 'truth-table' });
   const chart = h('canvas', {
     class: 'error-chart',
@@ -122,11 +129,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h('label', { class: 'checkbox' }, directInput, ' Inputs also feed the outputs directly'),
         h('div', { class: 'row' }, runButton, stepButton, resetButton),
         status,
+        stopReason,
         chart,
         h(
           'p',
           { class: 'hint' },
-          'Rumelhart, Hinton & Williams (1986) used this problem to show local minima. In our runs (3,000 epochs, seeds 0-3): 4-3-3 with direct connections learned only from seed 3 (105 epochs), 4-3-3 without them never, 4-4-3 without them from 3 of 4 seeds. Try other seeds and sizes.',
+          `Train stops by itself once every case is right, or after ${MAX_EPOCHS.toLocaleString('en')} epochs (then it is stuck). Rumelhart, Hinton & Williams (1986) used this problem to show local minima. In our runs (3,000 epochs, seeds 0-3): 4-3-3 with direct connections learned only from seed 3 (105 epochs), 4-3-3 without them never, 4-4-3 without them from 3 of 4 seeds. Try other seeds and sizes.`,
         ),
       ),
       h(
@@ -138,7 +146,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           { class: 'hint' },
           'A row turns green when every output bit is on the right side of 0.5. Hidden units are shown as grey levels (white 0, black 1).',
         ),
-        h('div', { class: 'table-scroll' }, table),
+        h(
+          'div',
+          { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Truth table' },
+          table,
+        ),
       ),
     ),
   );
@@ -160,12 +172,17 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     epoch = 0;
     errors = [];
     solvedAt = null;
+    stopReason.textContent = '';
+    delete stopReason.dataset.reason;
     buildTable();
     render(evaluateAdder(network, cases));
   }
 
-  /** `count` epochs of gradient descent with momentum; returns the latest evaluation. */
-  function step(count: number): void {
+  /**
+   * `count` epochs of gradient descent with momentum (fewer when `untilSolved` and every case
+   * becomes right); draws the latest evaluation.
+   */
+  function step(count: number, untilSolved = false): void {
     const parameters = network.parameters();
     let evaluation = evaluateAdder(network, cases);
     for (let i = 0; i < count; i++) {
@@ -180,6 +197,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       evaluation = evaluateAdder(network, cases);
       errors.push(evaluation.error.data);
       if (evaluation.accuracy === 1 && solvedAt === null) solvedAt = epoch;
+      if (untilSolved && evaluation.accuracy === 1) break;
     }
     render(evaluation);
   }
@@ -187,15 +205,23 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   function toggle(): void {
     running = !running;
     runButton.textContent = running ? 'Pause' : 'Train';
-    if (running) loop();
+    if (running) {
+      stopReason.textContent = '';
+      loop();
+    }
   }
 
   function loop(): void {
     cancelAnimationFrame(frame);
     if (!running || !visible) return;
-    step(settings.speed);
-    if (epoch >= 20_000) {
+    step(Math.min(settings.speed, MAX_EPOCHS - epoch), true);
+    const solved = evaluateAdder(network, cases).accuracy === 1;
+    if (solved || epoch >= MAX_EPOCHS) {
       toggle();
+      stopReason.textContent = solved
+        ? `Stopped: every case is right (epoch ${epoch}).`
+        : `Stopped after ${MAX_EPOCHS.toLocaleString('en')} epochs without every case right: a local minimum. Try another seed, more hidden units or direct connections.`;
+      stopReason.dataset.reason = solved ? 'solved' : 'stuck';
       return;
     }
     frame = requestAnimationFrame(loop);
@@ -307,6 +333,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   reset();
 
   return {
+    schema,
     show() {
       visible = true;
       if (running) loop();

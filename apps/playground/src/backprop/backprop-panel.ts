@@ -1,6 +1,6 @@
 import { opSymbol, toGraph } from '@lenet/autograd-scalar';
 import type { AppContext } from '../app-context.js';
-import { formatNumber, h } from '../dom.js';
+import { formatNumber, h, setDisabled } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { decodeParams, encodeParams, field } from '../url-state.js';
 import { type BackwardStep, backwardSteps } from './backward-steps.js';
@@ -188,10 +188,17 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       : graph
         ? 'Press Backward for every gradient at once, or Step to walk the backward pass.'
         : '';
-    previousButton.disabled = stepIndex < 0;
-    nextButton.disabled = stepIndex >= steps.length - 1;
-    backwardButton.disabled = steps.length === 0 || stepIndex === steps.length - 1;
-    resetButton.disabled = stepIndex < 0;
+    const disabled = new Map([
+      [previousButton, stepIndex < 0],
+      [nextButton, stepIndex >= steps.length - 1],
+      [backwardButton, steps.length === 0 || stepIndex === steps.length - 1],
+      [resetButton, stepIndex < 0],
+    ]);
+    // Enable first, so a button that loses the focus can hand it to one that is enabled.
+    for (const [button, off] of disabled) if (!off) setDisabled(button, false);
+    for (const [button, off] of disabled) {
+      if (off) setDisabled(button, true, previousButton, resetButton, nextButton, forwardButton);
+    }
     renderLeaves(step);
   }
 
@@ -222,6 +229,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   run();
 
   return {
+    schema,
     applyParams(params) {
       state = decodeParams(schema, params);
       expressionInput.value = state.expr;

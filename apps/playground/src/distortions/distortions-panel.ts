@@ -56,8 +56,14 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     value: settings.index,
     name: 'index',
     'aria-label': 'Test image number',
-    onchange: () =>
-      change({ index: Math.max(0, Math.min(9999, Math.round(indexInput.valueAsNumber || 0))) }),
+    'aria-describedby': 'distortions-index-error',
+    onchange: () => pickIndex(indexInput.value),
+  });
+  const indexError = h('p', {
+    class: 'error',
+    id: 'distortions-index-error',
+    role: 'alert',
+    'data-testid': 'index-error',
   });
   const digitButtons = Array.from({ length: 10 }, (_, digit) =>
     h(
@@ -100,7 +106,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h(
           'p',
           { class: 'hint' },
-          'Each sample draws every parameter uniformly from its range. LeCun et al. (1998) trained LeNet-5 on such affine distortions (error 0.95% → 0.8%); Simard et al. (2003) added elastic ones.',
+          'Each sample draws every parameter uniformly from its range. LeCun et al. (1998) trained LeNet-5 on such affine distortions (error 0.95% → 0.8%); Simard et al. (2003) added elastic ones (their alpha 34); the Train page and the lenet command line train with alpha 16, sigma 4.',
         ),
         ...sliders.map((item) => item.element),
         h(
@@ -124,6 +130,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           ...digitButtons,
           h('label', { class: 'field' }, h('span', null, 'test image #'), indexInput),
         ),
+        indexError,
         h('div', { class: 'distortion-view' }, h('figure', null, originalCanvas, caption), grid),
       ),
     ),
@@ -148,6 +155,20 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     indexInput.value = String(settings.index);
   }
 
+  /** A typed test image number: used when it exists, refused visibly otherwise. */
+  function pickIndex(text: string): void {
+    const index = Number(text);
+    const count = dataset?.length ?? 10_000;
+    if (text.trim() === '' || !Number.isInteger(index) || index < 0 || index >= count) {
+      indexError.textContent = `There is no test image #${text}: the MNIST test set has ${count.toLocaleString('en')} images, numbered 0 to ${count - 1}. Still showing #${settings.index}.`;
+      indexInput.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    indexError.textContent = '';
+    indexInput.removeAttribute('aria-invalid');
+    change({ index });
+  }
+
   function pickDigit(digit: number): void {
     if (!dataset) return;
     // The next test image of that digit after the current one.
@@ -155,7 +176,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       const index = (settings.index + step) % dataset.length;
       if (dataset.label(index) === digit) {
         indexInput.value = String(index);
-        change({ index });
+        pickIndex(String(index));
         return;
       }
     }
@@ -189,6 +210,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     });
 
   return {
+    schema,
     applyParams(params) {
       settings = decodeParams(schema, params);
       syncInputs();

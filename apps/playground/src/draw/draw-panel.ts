@@ -1,5 +1,6 @@
 import type { Dataset } from '@lenet/datasets-mnist';
 import type { AppContext } from '../app-context.js';
+import { calibratedProbabilities } from '../confidence/calibration.js';
 import { formatNumber, h } from '../dom.js';
 import { divergingColormap, paint, pixelCanvas } from '../image-canvas.js';
 import type { LoadedModel } from '../models.js';
@@ -16,6 +17,8 @@ import {
   padToPaperScale,
   preprocessDrawing,
 } from './preprocess.js';
+import { explainUnit, type UnitRef } from './unit-explainer.js';
+import { renderExplanation } from './unit-explainer-view.js';
 import './draw.css';
 
 const schema = {
@@ -31,7 +34,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   /** A test digit shown exactly as the data set has it, until the user draws over it. */
   let exactField: Float32Array | null = null;
 
-  const pad = createDrawingPad(() => schedule());
+  const pad = createDrawingPad(() => {
+    // Cleared with the keyboard: the test digit is gone too.
+    if (pad.isEmpty()) exactField = null;
+    schedule();
+  });
   pad.element.addEventListener('pointerdown', () => {
     exactField = null;
   });
@@ -43,6 +50,18 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     '?',
   );
   const predictionNote = h('p', { class: 'hint' }, 'Draw a digit in the box.');
+  /** On a phone: the answer in one line right under the pad (the full card comes after). */
+  const padAnswer = h('p', {
+    class: 'pad-answer',
+    'aria-hidden': 'true',
+    'data-testid': 'pad-answer',
+  });
+  const modelNotice = h('p', {
+    class: 'notice',
+    role: 'status',
+    'data-testid': 'model-notice',
+    hidden: true,
+  });
   const scoreTable = h('table', { class: 'score-table' });
   const scoreRows = Array.from({ length: 10 }, (_, digit) => {
     const bar = h('div', { class: 'bar' });
@@ -64,7 +83,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     h(
       'tr',
       null,
-      h('th', null, ''),
+      h('th', null, 'digit'),
       h('th', null, 'probability'),
       h('th', { class: 'number' }, 'P'),
       scoreHeader,
@@ -73,6 +92,21 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   const timing = h('p', { class: 'hint timing', 'data-testid': 'timing' });
   const layerView = new LayerView();
   const kernels = h('div', { class: 'layer-maps kernels' });
+  let selectedUnit: UnitRef | null = null;
+  let lastLayers: Prediction['layers'] | null = null;
+  const explainBody = h(
+    'div',
+    { class: 'explain-body', 'data-testid': 'explain' },
+    h(
+      'p',
+      { class: 'hint' },
+      'Click a unit of C1, S2, C3, S4, C5, F6 or the output above (or focus a layer and press Enter) to see the window it reads, its kernel or weights, and the sum that gives its value.',
+    ),
+  );
+  layerView.onSelect = (unit) => {
+    selectedUnit = unit;
+    explain();
+  };
   const modelSelect = h(
     'select',
     {
@@ -104,18 +138,20 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         { class: 'card' },
         h('h3', null, 'Draw a digit'),
         h('div', { class: 'pad-frame' }, pad.element),
+        padAnswer,
         h(
           'div',
           { class: 'row' },
           h('button', { onclick: () => clear() }, 'Clear'),
           h('label', { class: 'field inline' }, h('span', null, 'Model'), modelSelect),
         ),
+        modelNotice,
         h('p', { class: 'hint' }, 'Or load a test digit:'),
         h('div', { class: 'row digit-row' }, ...digitButtons),
       ),
       h(
         'div',
-        { class: 'card' },
+        { class: 'card sees-card' },
         h('h3', null, 'What the network sees'),
         h(
           'figure',
@@ -136,7 +172,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       ),
       h(
         'div',
-        { class: 'card' },
+        { class: 'card prediction-card' },
         h('h3', null, 'Prediction'),
         h('div', { class: 'prediction' }, predictionDigit, predictionNote),
         scoreTable,
@@ -153,6 +189,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         'Red is positive, blue negative, white zero. Point at a unit (or focus a layer and use the arrow keys) to read its value. F6 is drawn 7x12 like the RBF code it is compared with, shown beside it.',
       ),
       layerView.element,
+    ),
+    h(
+      'div',
+      { class: 'card explain-card' },
+      h('h3', null, 'Where a unit\u2019s value comes from'),
+      explainBody,
     ),
     h(
       'div',
@@ -198,7 +240,15 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       );
       predictionDigit.textContent = '?';
       predictionDigit.removeAttribute('data-digit');
+      predictionDigit.removeAttribute('data-verdict');
       predictionNote.textContent = 'Draw a digit in the box.';
+      padAnswer.textContent = '';
+      for (const item of scoreRows) {
+        item.bar.style.width = '0';
+        item.probability.textContent = '';
+        item.score.textContent = '';
+        item.row.classList.remove('best');
+      }
       return;
     }
     paint(fieldCanvas, result.field, 0, 1);
@@ -212,6 +262,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     const prediction = predict(loaded.model, input);
     showPrediction(prediction);
     layerView.update(prediction.layers, prediction.output === 'rbf' ? prediction.digit : null);
+    lastLayers = prediction.layers;
+    if (selectedUnit) explain();
     const total = performance.now() - started;
     timing.textContent = `Preprocessing, forward pass and all activations: ${total.toFixed(1)} ms (forward ${prediction.milliseconds.toFixed(1)} ms)`;
     timing.dataset.ms = total.toFixed(3);
@@ -219,19 +271,52 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   }
 
   function showPrediction(prediction: Prediction): void {
-    predictionDigit.textContent = String(prediction.digit);
+    const calibration = prediction.output === 'rbf' ? (loaded?.calibration ?? null) : null;
+    const probabilities = calibration
+      ? calibratedProbabilities(prediction.scores, calibration.temperature)
+      : prediction.probabilities;
+    const nearest = Math.min(...prediction.scores);
+    const notADigit = calibration !== null && nearest > calibration.nonDigitThreshold;
+    const confidence = probabilities[prediction.digit];
+    predictionDigit.textContent = notADigit ? '?' : String(prediction.digit);
     predictionDigit.dataset.digit = String(prediction.digit);
-    const confidence = prediction.probabilities[prediction.digit];
-    predictionNote.textContent = `${(confidence * 100).toFixed(1)}% sure (${loaded?.description})`;
+    predictionDigit.dataset.verdict = notADigit ? 'not-a-digit' : 'digit';
+    predictionDigit.dataset.confidence = confidence.toFixed(4);
+    const sure = `${formatPercent(confidence)} sure`;
+    predictionNote.textContent = notADigit
+      ? `This does not look like a digit: even the nearest class code (${prediction.digit}) is at distance² ${formatNumber(nearest, 3)}, beyond the ${formatNumber(calibration.nonDigitThreshold, 3)} that 98% of real test digits stay within.`
+      : calibration
+        ? `${sure}${confidence < 0.5 ? ': a guess' : ''} (${loaded?.description}; confidence calibrated on held-out test digits)`
+        : `${sure} by the softmax of its outputs, not calibrated (${loaded?.description})`;
+    padAnswer.textContent = notADigit ? 'Not a digit?' : `${prediction.digit} · ${sure}`;
     scoreHeader.textContent = prediction.output === 'rbf' ? 'distance²' : 'logit';
     prediction.scores.forEach((score, digit) => {
       const item = scoreRows[digit];
-      const probability = prediction.probabilities[digit];
+      const probability = probabilities[digit];
       item.bar.style.width = `${Math.max(0.5, probability * 100)}%`;
-      item.probability.textContent = `${(probability * 100).toFixed(1)}%`;
+      item.probability.textContent = formatPercent(probability);
       item.score.textContent = formatNumber(score, 3);
-      item.row.classList.toggle('best', digit === prediction.digit);
+      item.row.classList.toggle('best', digit === prediction.digit && !notADigit);
     });
+  }
+
+  /** 0.5 -> "50%", 0.999 -> "99.9%", never "100%" for a probability below one. */
+  function formatPercent(probability: number): string {
+    const percent = probability * 100;
+    if (percent >= 99.95 && probability < 1) return '>99.9%';
+    return `${percent < 10 ? percent.toFixed(1) : percent.toFixed(percent > 99 ? 1 : 0)}%`;
+  }
+
+  /** Redraws the selected unit's explanation for the current drawing. */
+  function explain(): void {
+    if (!selectedUnit || !loaded || !lastLayers) return;
+    const explanation = explainUnit(loaded.model, lastLayers, selectedUnit);
+    explainBody.replaceChildren(
+      ...(explanation
+        ? renderExplanation(explanation)
+        : [h('p', { class: 'hint' }, `Nothing to explain for ${selectedUnit.layer}.`)]),
+    );
+    explainBody.dataset.layer = selectedUnit.layer;
   }
 
   function showKernels(): void {
@@ -262,6 +347,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     const side = inputSize(loaded.model);
     predict(loaded.model, new Float32Array(side * side).fill(PAPER_BACKGROUND));
     modelSelect.value = loaded.choice;
+    if (loaded.choice === 'trained') modelNotice.hidden = true;
     (modelSelect.options[1] as HTMLOptionElement).disabled = !context.models.hasTrained;
     if (state.model !== loaded.choice) {
       state.model = loaded.choice;
@@ -285,11 +371,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       }
     }
     if (chosen < 0 || chosen >= testSet.length) return;
-    const bytes = testSet.image(chosen);
-    pad.showImage(
-      Float32Array.from(bytes, (value) => value / 255),
-      testSet.width,
-    );
+    // The exact 28x28 image the Results page classified: the pad only shows it.
+    exactField = Float32Array.from(testSet.image(chosen), (value) => value / 255);
+    pad.showImage(exactField, testSet.width);
     state.test = chosen;
     context.url.write('draw', encodeParams(schema, state));
     predictionNote.dataset.test = String(chosen);
@@ -297,7 +381,15 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   }
 
   context.models.onChange(() => void useModel());
-  if (state.model === 'trained') context.models.use('trained');
+  if (state.model === 'trained') {
+    if (context.models.hasTrained) context.models.use('trained');
+    else {
+      // A shared link cannot carry the weights trained in another tab: say what runs instead.
+      modelNotice.textContent =
+        'This link asks for a model trained on the Train page, and none has been trained in this tab yet: showing the shipped LeNet-5.';
+      modelNotice.hidden = false;
+    }
+  }
   const ready = useModel().catch((error) => {
     predictionNote.textContent = `Could not load the model: ${String(error)}`;
     predictionNote.classList.add('error');
@@ -305,6 +397,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   if (state.test >= 0) void ready.then(() => loadTestDigit(null, state.test));
 
   return {
+    schema,
     applyParams(params) {
       state = decodeParams(schema, params);
       if (state.test >= 0) void loadTestDigit(null, state.test);

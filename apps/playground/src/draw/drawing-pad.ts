@@ -108,8 +108,10 @@ export function createDrawingPad(onChange: (final: boolean) => void): DrawingPad
       for (let i = 0; i < size * size; i++) data.data[4 * i + 3] = Math.round(255 * image[i]);
       small.getContext('2d')!.putImageData(data, 0, 0);
       context.clearRect(0, 0, PAD_SIZE, PAD_SIZE);
-      context.imageSmoothingEnabled = true;
+      // Each pixel of the test image a sharp 10x10 square: exactly what the network reads.
+      context.imageSmoothingEnabled = false;
       context.drawImage(small, 0, 0, PAD_SIZE, PAD_SIZE);
+      context.imageSmoothingEnabled = true;
       empty = false;
     },
     isEmpty: () => empty,

@@ -7,6 +7,7 @@ import { RBF_CODE_HEIGHT, RBF_CODE_LENGTH, RBF_CODE_WIDTH, rbfDigitCodes } from 
 import { h } from '../dom.js';
 import { divergingColormap, inkColormap, paint, pixelCanvas } from '../image-canvas.js';
 import type { LayerActivation } from '../network.js';
+import type { UnitRef } from './unit-explainer.js';
 
 interface Picture {
   canvas: HTMLCanvasElement;
@@ -61,8 +62,23 @@ export class LayerView {
   private readonly codeCaption = h('span', { class: 'code-caption' });
   private readonly announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
 
+  /** Called when a unit is clicked (or chosen with Enter): which layer, map and position. */
+  onSelect: (unit: UnitRef) => void = () => {};
+
   constructor() {
-    document.body.append(this.tooltip);
+    // Inside the main landmark (fixed position: it still floats over everything).
+    (document.querySelector('main') ?? document.body).append(this.tooltip);
+  }
+
+  /** The unit under (x, y) of `picture`, or null outside the layer's units. */
+  private unitAt(row: LayerRow, picture: Picture, x: number, y: number): UnitRef | null {
+    if (x < 0 || y < 0 || x >= picture.width || y >= picture.height) return null;
+    if (row.count > 0) {
+      const index = y * picture.width + x;
+      return index < row.count ? { layer: row.activation.name, map: index, x: 0, y: 0 } : null;
+    }
+    const map = Math.floor(picture.offset / (picture.width * picture.height));
+    return { layer: row.activation.name, map, x, y };
   }
 
   /** Shows `layers` (skipping the input and shape-only layers); rebuilds when the model changes. */
@@ -118,7 +134,7 @@ export class LayerView {
         {
           class: 'layer-maps',
           tabindex: 0,
-          'aria-label': `${TITLES[activation.name] ?? activation.name}: use the arrow keys to read unit values`,
+          'aria-label': `${TITLES[activation.name] ?? activation.name}: use the arrow keys to read unit values, Enter to see where one comes from`,
         },
         ...pictures.map((picture) => picture.canvas),
         activation.name === 'f6' && count === RBF_CODE_LENGTH
@@ -201,7 +217,14 @@ export class LayerView {
       this.showTooltip(this.describeUnit(row, picture, x, y), event.clientX, event.clientY);
     };
     picture.canvas.addEventListener('pointermove', show);
-    picture.canvas.addEventListener('pointerdown', show);
+    picture.canvas.addEventListener('pointerdown', (event) => {
+      show(event);
+      const rect = picture.canvas.getBoundingClientRect();
+      const x = Math.floor(((event.clientX - rect.left) / rect.width) * picture.width);
+      const y = Math.floor(((event.clientY - rect.top) / rect.height) * picture.height);
+      const unit = this.unitAt(row, picture, x, y);
+      if (unit) this.onSelect(unit);
+    });
     picture.canvas.addEventListener('pointerleave', () => {
       this.tooltip.hidden = true;
     });
@@ -250,6 +273,11 @@ export class LayerView {
           cursor.y = Math.max(0, cursor.y - 1);
         },
       };
+      if (event.key === 'Enter') {
+        const unit = this.unitAt(row, picture, cursor.x, cursor.y);
+        if (unit) this.onSelect(unit);
+        return;
+      }
       const move = moves[event.key];
       if (!move) return;
       event.preventDefault();

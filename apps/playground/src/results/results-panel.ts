@@ -50,7 +50,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           { class: 'hint' },
           'Rows: true digit. Columns: predicted. Select a cell to see those mistakes.',
         ),
-        h('div', { class: 'table-scroll' }, matrix),
+        h(
+          'div',
+          { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Confusion matrix' },
+          matrix,
+        ),
       ),
     ),
     h(
@@ -74,7 +78,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       h(
         'p',
         { class: 'hint' },
-        `Trained by scripts/train-model.ts: ${settings.optimizer}, learning rate ${settings.learningRate}, batch ${settings.batchSize}, ${settings.epochs} passes over ${Number(settings.trainSize).toLocaleString('en')} images, MAP loss on the RBF outputs.`,
+        `Trained by ${data.trainedBy}: ${String(settings.optimizer).toUpperCase()}, learning rate ${settings.learningRate} (${settings.schedule} schedule), batch ${settings.batchSize}, ${settings.epochs} passes over ${Number(settings.trainSize).toLocaleString('en')} images, MAP loss on the RBF outputs.`,
       ),
       h(
         'table',
@@ -110,8 +114,15 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       h(
         'tr',
         null,
-        h('th', null, ''),
-        ...data.confusion.map((_, predicted) => h('th', { scope: 'col' }, String(predicted))),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'true digit')),
+        ...data.confusion.map((_, predicted) =>
+          h(
+            'th',
+            { scope: 'col' },
+            String(predicted),
+            h('span', { class: 'visually-hidden' }, ' predicted'),
+          ),
+        ),
       ),
       ...data.confusion.map((row, label) =>
         h(
@@ -128,7 +139,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
                 class: `${diagonal ? 'diagonal' : count > 0 ? 'mistake' : 'empty'}${selected ? ' selected' : ''}`,
                 style: diagonal
                   ? null
-                  : `background: rgba(214, 69, 69, ${(0.08 + 0.8 * strength).toFixed(3)})`,
+                  : `background: rgba(214, 69, 69, ${(0.08 + 0.6 * strength).toFixed(3)})`,
               },
               count > 0 ? String(count) : '',
             );
@@ -188,7 +199,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           {
             class: 'gallery-item',
             'data-index': item.index,
-            'aria-label': `Test image ${item.index}: a ${item.label} read as ${item.predicted}; open in Draw`,
+            // Starts with the visible text, as speech input users say it.
+            'aria-label': `${item.label}→${item.predicted}: test image ${item.index}, a ${item.label} read as ${item.predicted}; open in Draw`,
             onclick: () => context.navigate('draw', { test: String(item.index) }),
           },
           canvas,
@@ -239,6 +251,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     });
 
   return {
+    schema,
     applyParams(params) {
       setFilter(decodeParams(schema, params));
     },

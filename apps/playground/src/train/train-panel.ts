@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import { MNIST_BASE } from '../app-context.js';
-import { formatNumber, h, select } from '../dom.js';
+import { formatNumber, h, select, selectValue, setDisabled } from '../dom.js';
 import type { Panel } from '../panel.js';
 import { decodeParams, encodeParams } from '../url-state.js';
 import { type LiveChart, liveChart } from './charts.js';
@@ -12,6 +12,7 @@ import {
   type TrainConfig,
   trainSchema,
 } from './training-session.js';
+import { WatchView } from './watch-view.js';
 import './train.css';
 
 type RunState = 'idle' | 'loading' | 'running' | 'paused' | 'done';
@@ -34,8 +35,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       name: 'model',
       value: config.model,
       choices: [
-        ['lenet5', 'LeNet-5 (RBF output, 60k weights)'],
-        ['mlp-300', 'MLP 784-300-10 (238k weights)'],
+        ['lenet5', 'LeNet-5, 60k weights'],
+        ['mlp-300', 'MLP 784-300-10, 238k weights'],
       ],
       onChange: (model) => change({ model }),
     }),
@@ -132,8 +133,18 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   const resetButton = h('button', { onclick: () => reset() }, 'Reset');
   const useButton = h(
     'button',
-    { 'data-action': 'use-weights', onclick: () => send({ type: 'weights' }) },
+    { 'data-action': 'use-weights', onclick: () => send({ type: 'weights', purpose: 'draw' }) },
     'Use in Draw',
+  );
+  const downloadButton = h(
+    'button',
+    {
+      'data-action': 'download-weights',
+      title:
+        'model.safetensors, the format of the lenet command line: lenet predict --model DIR reads it',
+      onclick: () => send({ type: 'weights', purpose: 'download' }),
+    },
+    'Download model',
   );
   const status = h(
     'p',
@@ -152,6 +163,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       { label: 'smoothed', stroke: '#2f6fed' },
     ],
     logScale: true,
+    emptyX: [0, config.size * config.epochs],
+    emptyY: [0.1, 100],
   });
   const errorChart: LiveChart = liveChart({
     title: 'Error per pass (%)',
@@ -161,10 +174,15 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       { label: 'test', stroke: '#d64545', points: true },
       { label: 'training (on the fly)', stroke: '#f0a020', dash: [6, 4], points: true },
     ],
+    emptyX: [0, config.epochs],
+    emptyY: [0, 100],
+    integerX: true,
   });
   errorChart.element.dataset.testid = 'error-chart';
   lossChart.element.dataset.testid = 'loss-chart';
   const epochTable = h('table', { class: 'epoch-table', 'data-testid': 'epoch-table' });
+  const watch = new WatchView();
+  let testCount = 0;
 
   root.append(
     h(
@@ -192,11 +210,16 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           progressBar,
           h('div', { class: 'charts' }, lossChart.element, errorChart.element),
         ),
+        watch.element,
         h(
           'div',
           { class: 'card' },
-          h('div', { class: 'row' }, h('h3', null, 'Passes'), useButton),
-          h('div', { class: 'table-scroll' }, epochTable),
+          h('div', { class: 'row' }, h('h3', null, 'Passes'), useButton, downloadButton),
+          h(
+            'div',
+            { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Passes' },
+            epochTable,
+          ),
         ),
       ),
     ),
@@ -213,10 +236,14 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
 
   function setState(next: RunState): void {
     state = next;
-    startButton.disabled = state === 'loading' || state === 'running' || state === 'paused';
-    pauseButton.disabled = !(state === 'running' || state === 'paused');
+    const busy = state === 'loading' || state === 'running' || state === 'paused';
+    // Enable first, so the button that loses the focus hands it to the one that takes over.
+    if (!busy) setDisabled(startButton, false);
+    setDisabled(pauseButton, !(state === 'running' || state === 'paused'), startButton);
+    if (busy) setDisabled(startButton, true, pauseButton, resetButton);
     pauseButton.textContent = state === 'paused' ? 'Resume' : 'Pause';
     useButton.disabled = epochs.length === 0 && state !== 'paused';
+    downloadButton.disabled = useButton.disabled;
     for (const control of controls)
       (control.element.querySelector('select') as HTMLSelectElement).disabled =
         state !== 'idle' && state !== 'done';
@@ -254,6 +281,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     lossChart.setData([], [], []);
     errorChart.setData([], [], []);
     epochTable.replaceChildren();
+    watch.reset();
     progressBar.value = 0;
     status.textContent = 'Ready.';
     throughput.textContent = '— images/s';
@@ -273,7 +301,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         parallelMode.textContent = describeMode(message.threads, message.mode);
         parallelMode.dataset.mode = message.mode;
         parallelMode.dataset.threads = String(message.threads);
+        testCount = message.testCount;
+        watch.setStrip(message.strip);
         setState('running');
+        break;
+      case 'probe':
+        watch.update(message.probe);
         break;
       case 'batch': {
         const { progress } = message;
@@ -299,8 +332,10 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           epochs.map((epoch) => epoch.trainError),
         );
         renderEpochs();
+        watch.showMistakes(message.result, message.mistakeImages, testCount);
         root.dataset.weightsChecksum = message.result.checksum;
         useButton.disabled = false;
+        downloadButton.disabled = false;
         break;
       case 'paused':
         setState('paused');
@@ -313,11 +348,19 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         break;
       }
       case 'weights':
-        void context.models
-          .setTrained(message.model, message.bytes, message.description)
-          .then(() => {
-            context.navigate('draw', { model: 'trained' });
+        if (message.purpose === 'download') {
+          // `lenet predict --model DIR` reads DIR/model.safetensors.
+          const link = h('a', {
+            href: URL.createObjectURL(new Blob([message.bytes as BlobPart])),
+            download: 'model.safetensors',
           });
+          link.click();
+          setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+          break;
+        }
+        void context.models.setTrained(message.bytes, message.description).then(() => {
+          context.navigate('draw', { model: 'trained' });
+        });
         break;
       case 'error':
         status.textContent = `Training failed: ${message.message}`;
@@ -366,6 +409,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   setState('idle');
 
   return {
+    schema: trainSchema,
     show() {
       requestAnimationFrame(resize);
     },
@@ -385,7 +429,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         config.transport,
       ];
       controls.forEach((control, i) => {
-        control.input.value = String(values[i]);
+        selectValue(control.input, String(values[i]));
       });
     },
   };

@@ -9,6 +9,7 @@ import { type Dataset, toFloat32Images } from '@lenet/datasets-mnist';
 import { loadMnistSplit } from '../mnist-data.js';
 import { ensureBackend } from '../network.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { sampleImages } from './sample.js';
 import { type ImageSet, type TrainConfig, TrainingSession } from './training-session.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -36,6 +37,9 @@ function imageSet(dataset: Dataset, side: number): ImageSet {
   };
 }
 
+/** How often the page sees the watched digits and kernels change (a forward pass of ten). */
+const PROBE_EVERY_MS = 400;
+
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 async function run(config: TrainConfig, mnistBase: string): Promise<void> {
@@ -49,8 +53,8 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
   ]);
   if (id !== runId) return;
   const side = config.model === 'lenet5' ? 32 : 28;
-  const trainPart = train.take(Math.min(config.size, train.length), { seed: config.seed });
-  const testPart = test.take(Math.min(config.testSize, test.length), { seed: 0 });
+  const trainPart = sampleImages(train, config.size, config.seed);
+  const testPart = sampleImages(test, config.testSize, 0);
   if (config.threads > 1) post({ type: 'status', text: `Starting ${config.threads} threads...` });
   // Replicas run @lenet/trainer's own Web Worker entry, which Vite bundles beside this one.
   const opened = await TrainingSession.open(
@@ -63,6 +67,11 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
     return;
   }
   session = opened;
+  // One test digit of every class, watched while the network learns.
+  const strip = Array.from({ length: 10 }, (_, digit) => {
+    for (let i = 0; i < testPart.length; i++) if (testPart.label(i) === digit) return i;
+    return -1;
+  }).filter((index) => index >= 0);
   post({
     type: 'started',
     backend,
@@ -71,7 +80,14 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
     batches: session.batchesPerEpoch,
     threads: session.threads,
     mode: session.mode,
+    strip: strip.map((index) => ({
+      index,
+      label: testPart.label(index),
+      pixels: Uint8Array.from(testPart.image(index)),
+    })),
   });
+  post({ type: 'probe', probe: session.probe(strip) });
+  let lastProbe = performance.now();
   let lastYield = performance.now();
   let lastReport = 0;
   let losses: number[] = [];
@@ -94,7 +110,17 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
       seen = [];
       lastReport = now;
     }
-    if (epoch) post({ type: 'epoch', result: epoch });
+    if (epoch) {
+      const mistakeImages = new Uint8Array(epoch.mistakes.length * 784);
+      epoch.mistakes.forEach(({ index }, n) => {
+        mistakeImages.set(testPart.image(index), n * 784);
+      });
+      post({ type: 'epoch', result: epoch, mistakeImages }, [mistakeImages.buffer]);
+    }
+    if (epoch || now - lastProbe > PROBE_EVERY_MS) {
+      post({ type: 'probe', probe: session.probe(strip) });
+      lastProbe = now;
+    }
     if (now - lastYield > 30) {
       await yieldToMessages();
       lastYield = performance.now();
@@ -139,6 +165,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         post(
           {
             type: 'weights',
+            purpose: message.purpose,
             model: session.config.model,
             bytes,
             description: `${session.config.model === 'lenet5' ? 'LeNet-5' : 'MLP'} trained here, ${epochs} pass${epochs === 1 ? '' : 'es'}${

@@ -178,7 +178,8 @@ describe('TrainingSession', () => {
     await session.step();
     const bytes = session.weights();
     expect(bytes.length).toBeGreaterThan(4 * 238_510);
-    const model = modelFromSafetensors('mlp-300', bytes);
+    const { model, settings } = modelFromSafetensors(bytes, 'trained.safetensors');
+    expect(settings.model).toBe('mlp-300');
     expect(model.parameterCount()).toBe(238_510);
     const loaded = model.stateDict().get('fc1.weight')!.data;
     expect(sameValues(loaded, session.model.stateDict().get('fc1.weight')!.data)).toBe(true);

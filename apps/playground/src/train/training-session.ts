@@ -8,7 +8,7 @@
  */
 import { compose, elastic, randomAffine, type Transform } from '@lenet/augment';
 import { createModel, encodeSafetensors, type LossName, type Sequential } from '@lenet/nn-layers';
-import { Generator, type Tensor } from '@lenet/tensor';
+import { Generator, noGrad, type Tensor, tensor } from '@lenet/tensor';
 import {
   Adam,
   BatchAssembler,
@@ -22,6 +22,7 @@ import {
   samplesFromArrays,
   type WorkerFactory,
 } from '@lenet/trainer';
+import { type ModelSettings, settingsMetadata } from '../confidence/model-file.js';
 import { decodeParams, field, type Values } from '../url-state.js';
 import { weightsChecksum } from './weights-checksum.js';
 
@@ -82,6 +83,8 @@ export interface EpochResult {
   seconds: number;
   /** `weightsChecksum` of the model after the pass (equal for bit-identical weights). */
   checksum: string;
+  /** The first misclassified test images of this pass (indices into the test set used). */
+  mistakes: { index: number; label: number; predicted: number }[];
 }
 
 /** How the replicas share a batch: one thread alone, shared memory, or messages. */
@@ -99,15 +102,49 @@ export function lossFor(model: TrainConfig['model']): LossName {
   return model === 'lenet5' ? 'rbf-map' : 'cross-entropy';
 }
 
+/**
+ * Elastic distortions as the `lenet` command line draws them (apps/lenet's ELASTIC_ALPHA):
+ * alpha 16, sigma 4, milder than Simard et al.'s 34, which LeNet-5 underfits.
+ */
+export const ELASTIC = { alpha: 16, sigma: 4 } as const;
+
 /** The distortion for the `augment` setting, background at the paper's -0.1. */
 export function augmentation(kind: TrainConfig['augment']): Transform | null {
   const fill = -0.1;
   const affine = () => randomAffine({ fill });
-  const warp = () => elastic({ fill, alpha: 34, sigma: 4 });
+  const warp = () => elastic({ fill, ...ELASTIC });
   if (kind === 'affine') return affine();
   if (kind === 'elastic') return warp();
   if (kind === 'both') return compose([affine(), warp()]);
   return null;
+}
+
+/** What `lenet train` would record for this run (its settings.json and model metadata). */
+export function lenetSettings(config: TrainConfig): ModelSettings {
+  return {
+    model: config.model,
+    loss: lossFor(config.model),
+    optimizer: config.optimizer,
+    schedule: 'constant',
+    learningRate: config.lr,
+    epochs: config.epochs,
+    batchSize: config.batch,
+    weightDecay: 0,
+    augment: config.augment,
+    trainSize: config.size,
+    testSize: config.testSize,
+    seed: config.seed,
+    input: { normalization: 'paper', padding: config.model === 'lenet5' ? 2 : 0 },
+  };
+}
+
+/** Mistakes of the latest pass the page shows (the first ones, in test-set order). */
+export const MISTAKES_SHOWN = 40;
+
+export interface Probe {
+  predictions: { index: number; label: number; predicted: number; confidence: number }[];
+  kernels: Float32Array | null;
+  kernelShape: number[] | null;
 }
 
 export class TrainingSession {
@@ -256,6 +293,37 @@ export class TrainingSession {
     return this.optimizer.parameters.map((parameter) => values.get(parameter as Tensor)!);
   }
 
+  /**
+   * The current network on the test images `indices` (one forward pass in this thread, between
+   * two batches): each one's prediction and its softmax confidence, and the C1 kernels (null
+   * for a model without convolutions). What the Train page redraws while it learns.
+   */
+  probe(indices: readonly number[]): Probe {
+    const shape = this.test.sampleShape;
+    const size = shape.reduce((a, b) => a * b, 1);
+    const batch = new Float32Array(indices.length * size);
+    const labels = indices.map((index, n) => this.test.readSample(index, batch, n * size));
+    const output = noGrad(() => this.model.forward(tensor(batch, [indices.length, ...shape])))
+      .data as Float32Array;
+    const rbf = this.loss === 'rbf-map';
+    const predictions = indices.map((index, n) => {
+      const predicted = predictClass(output, n * 10, 10, rbf ? 'argmin' : 'argmax');
+      const row = Array.from(output.subarray(n * 10, n * 10 + 10));
+      const sign = rbf ? -1 : 1;
+      const best = sign * row[predicted];
+      const total = row.reduce((sum, value) => sum + Math.exp(sign * value - best), 0);
+      return { index, label: labels[n], predicted, confidence: 1 / total };
+    });
+    const kernel = this.model
+      .namedParameters()
+      .find(([name]) => name === 'c1.weight' || name === 'conv1.weight')?.[1];
+    return {
+      predictions,
+      kernels: kernel ? Float32Array.from(kernel.data as Float32Array) : null,
+      kernelShape: kernel ? [...kernel.shape] : null,
+    };
+  }
+
   /** Stops the replica workers. */
   close(): Promise<void> {
     return this.engine.close();
@@ -274,7 +342,6 @@ export class TrainingSession {
   private async endEpoch(): Promise<EpochResult> {
     const evaluation = await evaluateParallel(this.engine, this.test, {
       batchSize: evaluationBatchSize,
-      misclassified: false,
     });
     const result: EpochResult = {
       epoch: this.epoch,
@@ -285,6 +352,9 @@ export class TrainingSession {
       imagesPerSecond: this.seen / (this.trainMilliseconds / 1000),
       seconds: (performance.now() - this.epochStarted) / 1000,
       checksum: weightsChecksum(this.model.parameters()),
+      mistakes: evaluation.misclassified
+        .slice(0, MISTAKES_SHOWN)
+        .map(({ index, label, predicted }) => ({ index, label, predicted })),
     };
     this.history.push(result);
     this.epoch++;
@@ -296,8 +366,8 @@ export class TrainingSession {
     return result;
   }
 
-  /** The weights as a safetensors file (what Draw loads, and what the CLI writes). */
+  /** The weights in the command line's format: `lenet predict --model` reads them too. */
   weights(): Uint8Array {
-    return encodeSafetensors(this.model.stateDict(), { model: this.config.model });
+    return encodeSafetensors(this.model.stateDict(), settingsMetadata(lenetSettings(this.config)));
   }
 }
