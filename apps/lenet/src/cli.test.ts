@@ -59,11 +59,12 @@ describe('--help', () => {
     for (const flag of flags) expect(out.replace(/\s+/g, ' ')).toContain(flag);
   });
 
-  it("says what train's defaults are: LeNet-5 with the stretched learning-rate table", async () => {
+  it("says what train's defaults are: LeNet-5 with the paper's learning-rate table", async () => {
     const out = (await run('train', '--help')).out.replace(/\s+/g, ' ');
     expect(out).toContain('Defaults to LeNet-5 as in the paper: RBF output, MAP loss, SDLM');
-    expect(out).toContain("(schedule 'stretched';");
-    expect(out).toContain("default: the model's recipe, 0.00005 for lenet5");
+    expect(out).toContain("paper's own learning-rate table from 0.0005 (schedule 'paper')");
+    expect(out).toContain("('lecun-lush')");
+    expect(out).toContain("default: the model's recipe, 0.0005 for lenet5");
     expect(out).toContain('same seed and threads, same weights');
     expect(out).toContain('<out>/checkpoints/checkpoint-last.safetensors');
     expect(out).toContain('default: "lenet5"');

@@ -24,7 +24,7 @@ import {
   parsePositiveNumber,
 } from './options.js';
 import { REPRODUCE_ROW_IDS } from './paper-rows.js';
-import { LENET5_LEARNING_RATE } from './training/recipes.js';
+import { RECIPES } from './training/recipes.js';
 import { DEFAULT_RATES } from './training/run-training.js';
 
 /**
@@ -58,7 +58,7 @@ export function buildProgram(io: CliIo): Command {
   program
     .command('train')
     .description(
-      "Train a network on MNIST. Defaults to LeNet-5 as in the paper: RBF output, MAP loss, SDLM, 20 passes, batch size 1, with the paper's learning-rate table stretched and scaled to start at 0.00005 (schedule 'stretched'; the paper's own table from 0.0005 diverges with our SDLM, see the README).",
+      "Train a network on MNIST. Defaults to LeNet-5 as in the paper: RBF output, MAP loss, SDLM, 20 passes, batch size 1, with the paper's own learning-rate table from 0.0005 (schedule 'paper'), weights initialised as LeCun's Lush code does ('lecun-lush') and h_kk kept as a running average over the passes' estimates (see the README).",
     )
     .addOption(choice('--model <name>', 'network to train', MODEL_NAMES).default('lenet5'))
     .addOption(trainingOptions.epochs())
@@ -210,7 +210,7 @@ const trainingOptions = {
   lr: () =>
     new Option(
       '--lr <rate>',
-      `initial global learning rate; the schedule keeps its shape, scaled to start here (default: the model's recipe, ${LENET5_LEARNING_RATE} for lenet5; for another --optimizer than the recipe's: ${Object.entries(
+      `initial global learning rate; the schedule keeps its shape, scaled to start here (default: the model's recipe, ${RECIPES.lenet5.learningRate} for lenet5; for another --optimizer than the recipe's: ${Object.entries(
         DEFAULT_RATES,
       )
         .map(([name, rate]) => `${name} ${rate}`)
