@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomicWithLibrary from 'write-file-atomic';
 
@@ -15,12 +15,6 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
       ? content
       : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   await writeFileAtomicWithLibrary(path, data);
-}
-
-/** Appends one JSON value as a line. */
-export async function appendJsonLine(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, `${JSON.stringify(value)}\n`);
 }
 
 /** The JSON in `path`, or null if the file does not exist. */

@@ -11,7 +11,7 @@
 // After a backward pass the graph is released (each node forgets its inputs and closure) so
 // the intermediate tensors can be garbage collected even if the caller keeps the output;
 // pass { retainGraph: true } to run backward through the same graph again.
-import { getBackend } from './backend/backend.js';
+import { getBackend } from './backend/registry.js';
 import { markLastCopyElidable, noteAccumulatorStore } from './compile/trace.js';
 import { onesLike } from './creation.js';
 import { NonFiniteError, ShapeError } from './errors.js';
@@ -48,10 +48,6 @@ export function setFiniteChecks(enabled: boolean): void {
   finiteChecks = enabled;
 }
 
-export function finiteChecksEnabled(): boolean {
-  return finiteChecks;
-}
-
 /** Throws a NonFiniteError naming `label` if `t` holds NaN or Infinity. Int32 tensors pass. */
 export function assertFinite(t: Tensor<DType>, label = 'assertFinite'): void {
   if (t.dtype !== 'float32') return;
@@ -70,7 +66,7 @@ export function assertFinite(t: Tensor<DType>, label = 'assertFinite'): void {
 /**
  * Called by every op on its result. Records the op on the tape when grad mode is on and an
  * input requires grad; `backward` returns one gradient per input (null where not needed;
- * it is only asked for inputs that require grad, see `needsGrad`).
+ * it is only asked for inputs that require grad).
  */
 export function recordOp<D extends DType>(
   output: Tensor<D>,
@@ -86,11 +82,6 @@ export function recordOp<D extends DType>(
   output.requiresGrad = true;
   output.gradNode = { op, inputs, backward };
   return output;
-}
-
-/** Whether input `index` of a recorded op needs a gradient (use it to skip work in backward). */
-export function needsGrad(t: Tensor<DType>): boolean {
-  return t.requiresGrad;
 }
 
 export interface BackwardOptions {

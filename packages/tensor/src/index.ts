@@ -1,3 +1,6 @@
+// The public entry: what model authors use (tensors, ops, autograd, compile, generators,
+// choosing a backend). Kernel types and backend registration are in `@lenet/tensor/backend`
+// (src/backend/index.ts); the conformance suite is in `@lenet/tensor/testing`.
 export {
   assertFinite,
   type BackwardOptions,
@@ -5,15 +8,8 @@ export {
   noGrad,
   setFiniteChecks,
 } from './autograd.js';
-export type * from './backend/backend.js';
-export {
-  backendNames,
-  findBackend,
-  getBackend,
-  registerBackend,
-  setBackend,
-  windowOutputSize,
-} from './backend/backend.js';
+export { type Activation, type PoolMode, windowOutputSize } from './backend/backend.js';
+export { backendNames, getBackend, setBackend } from './backend/registry.js';
 export type { WasmVariant } from './backend/wasm/feature-detect.js';
 export { initWasmBackend } from './backend/wasm/init-wasm-backend.js';
 export {

@@ -2,7 +2,8 @@
 // Ops live in src/ops/ (one file per family, forward and backward together); the methods here
 // are thin forwards to them so that `x.matmul(w).add(b).tanh()` reads left to right.
 import { type BackwardOptions, backward } from './autograd.js';
-import { getBackend, type Storage } from './backend/backend.js';
+import type { Storage } from './backend/backend.js';
+import { getBackend } from './backend/registry.js';
 import { DTypeError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as elementwise from './ops/elementwise.js';

@@ -1,4 +1,4 @@
-import type { GemmArgs } from '@lenet/tensor';
+import type { GemmArgs } from '@lenet/tensor/backend';
 
 /**
  * Reusable arguments for `y += alpha * x` as a 1 x n GEMM of depth 1 (a = [alpha], b = x,

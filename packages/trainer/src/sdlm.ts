@@ -1,4 +1,5 @@
-import { type Backend, getBackend, type Storage, type SubtractProductArgs } from '@lenet/tensor';
+import { getBackend } from '@lenet/tensor';
+import type { Backend, Storage, SubtractProductArgs } from '@lenet/tensor/backend';
 import {
   checkNonNegative,
   type EpochContext,

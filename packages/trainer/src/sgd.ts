@@ -1,4 +1,5 @@
-import { type Backend, type GemmArgs, getBackend, type Storage } from '@lenet/tensor';
+import { getBackend } from '@lenet/tensor';
+import type { Backend, GemmArgs, Storage } from '@lenet/tensor/backend';
 import { axpyArgs } from './axpy-args.js';
 import {
   checkFraction,

@@ -1,7 +1,8 @@
 // Element-wise ops with NumPy broadcasting, and their gradients. Gradients of broadcast
 // operands are summed back to the operand's shape (`sumTo`).
 import { recordOp } from '../autograd.js';
-import { type Activation, type BinaryOp, getBackend, type UnaryOp } from '../backend/backend.js';
+import type { Activation, BinaryOp, UnaryOp } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, normalizeAxis } from '../shape-utils.js';
 import { type DType, Tensor } from '../tensor.js';

@@ -1,6 +1,6 @@
 // Gather along an axis with int32 indices, and one-hot encoding of labels.
 import { recordOp } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { normalizeAxis } from '../shape-utils.js';
 import { type DType, Tensor } from '../tensor.js';

@@ -1,7 +1,7 @@
 // Reductions along axes (sum, mean, max, argmax), sum-to-shape for broadcast gradients, and
 // the numerically stable log-softmax / softmax. Data is viewed as [outer, axis, inner].
 import { recordOp } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { normalizeAxis, sameShape } from '../shape-utils.js';
 import { type DType, Tensor } from '../tensor.js';

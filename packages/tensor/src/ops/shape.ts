@@ -2,7 +2,7 @@
 // pad, clone/detach and casts. Every copy goes through the backend's strided `copy` kernel.
 // Work on float32 and int32 tensors alike (int32 ones never carry gradients).
 import { recordOp } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { hostStep } from '../compile/trace.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import {

@@ -3,7 +3,8 @@
 // depth 1 per parameter (y = alpha x + beta y, BLAS's axpy), so on the wasm backend the sum
 // of 60,000 weights runs in WebAssembly instead of a JavaScript loop over shared memory
 // (about 35 us instead of 300 us per batch for LeNet-5, an eighth of a 16-sample slice).
-import { type Backend, type GemmArgs, getBackend, type Storage } from '@lenet/tensor';
+import { getBackend } from '@lenet/tensor';
+import type { Backend, GemmArgs, Storage } from '@lenet/tensor/backend';
 import { axpyArgs } from '../axpy-args.js';
 import type { Parameter } from '../optimizer.js';
 
