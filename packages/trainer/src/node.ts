@@ -15,7 +15,8 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
 } from './checkpoint.js';
-import { type FitOptions, type FitResult, fit as fitInMemory } from './fit.js';
+import { fit as fitInMemory } from './fit.js';
+import type { FitOptions, FitResult } from './fit-options.js';
 import type { TrainableModel } from './model.js';
 
 export * from './index.js';
