@@ -346,3 +346,48 @@ export function subtractProduct(n: i32, a: usize, b: usize, output: usize): void
     store<f32>(cell, load<f32>(cell) - load<f32>(at(a, i)) * load<f32>(at(b, i)));
   }
 }
+
+/**
+ * y[i] = alpha * x[i] + beta * y[i] (BLAS's axpy with beta): products rounded, then the sum,
+ * never fused, so every variant agrees with the reference. beta = 0 ignores what y held,
+ * alpha = 0 ignores x.
+ */
+export function axpy(n: i32, alpha: f32, x: usize, beta: f32, y: usize): void {
+  let i = 0;
+  if (alpha == 0) {
+    if (ASC_FEATURE_SIMD) {
+      const betas = f32x4.splat(beta);
+      for (; i + 4 <= n; i += 4) {
+        const cell = at(y, i);
+        v128.store(cell, beta == 0 ? f32x4.splat(0) : f32x4.mul(betas, v128.load(cell)));
+      }
+    }
+    for (; i < n; i++) {
+      const cell = at(y, i);
+      store<f32>(cell, beta == 0 ? 0 : beta * load<f32>(cell));
+    }
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    const alphas = f32x4.splat(alpha);
+    const betas = f32x4.splat(beta);
+    for (; i + 8 <= n; i += 8) {
+      const low = at(y, i);
+      const high = at(y, i + 4);
+      const scaledLow = f32x4.mul(alphas, v128.load(at(x, i)));
+      const scaledHigh = f32x4.mul(alphas, v128.load(at(x, i + 4)));
+      if (beta == 0) {
+        v128.store(low, scaledLow);
+        v128.store(high, scaledHigh);
+      } else {
+        v128.store(low, f32x4.add(scaledLow, f32x4.mul(betas, v128.load(low))));
+        v128.store(high, f32x4.add(scaledHigh, f32x4.mul(betas, v128.load(high))));
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const cell = at(y, i);
+    const scaled: f32 = alpha * load<f32>(at(x, i));
+    store<f32>(cell, beta == 0 ? scaled : scaled + beta * load<f32>(cell));
+  }
+}

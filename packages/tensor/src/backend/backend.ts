@@ -232,6 +232,23 @@ export interface SubtractProductArgs {
 }
 
 /**
+ * y[i] = alpha * x[i] + beta * y[i] over contiguous vectors (BLAS's axpy, with beta): each
+ * product rounded to float32 (alpha and beta first), then the sum, never fused. beta = 0
+ * ignores what y held; alpha = 0 ignores x (y = beta * y). An optimizer's update, a momentum
+ * buffer, a weighted sum of gradients.
+ */
+export interface AxpyArgs {
+  length: number;
+  alpha: number;
+  x: Float32Array;
+  /** First element of x (default 0), so x can be a row of a larger array. */
+  xOffset?: number;
+  beta: number;
+  /** Read (unless beta = 0) and written; aliases x only when it is the same vector. */
+  y: Float32Array;
+}
+
+/**
  * Fused per-channel bias and activation over data laid out [outer, channels, inner]
  * (NCHW conv outputs: outer = batch, inner = height * width; dense layers: inner = 1):
  * output[o, c, i] = activation(input[o, c, i] + bias[c]). output may be input.
@@ -421,6 +438,8 @@ export interface BackendKernels {
   binary(args: BinaryArgs): void;
   /** In-place output -= a * b over contiguous vectors (an optimizer's update). */
   subtractProduct(args: SubtractProductArgs): void;
+  /** In-place y = alpha * x + beta * y over contiguous vectors. */
+  axpy(args: AxpyArgs): void;
   /** Fused per-channel bias + activation. */
   biasActivation(args: BiasActivationArgs): void;
   /** Backward of the fused bias + activation, including the bias gradient. */

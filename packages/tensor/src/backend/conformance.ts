@@ -36,6 +36,7 @@ export const conformanceTolerances: Record<KernelName, { rtol: number; atol: num
   unaryBackward: { rtol: 1e-5, atol: 1e-6 },
   binary: { rtol: 1e-5, atol: 1e-6 },
   subtractProduct: { rtol: 0, atol: 0 }, // one rounded product and one rounded difference
+  axpy: { rtol: 0, atol: 0 }, // two rounded products and one rounded sum
   subsampling: { rtol: 1e-5, atol: 1e-6 },
   subsamplingBackward: { rtol: 1e-4, atol: 1e-4 }, // float32 sums over batch * positions
   biasActivation: { rtol: 1e-5, atol: 1e-6 },
@@ -807,6 +808,35 @@ function subtractProductCases(g: Generator): KernelCase[] {
   }));
 }
 
+function axpyCases(g: Generator): KernelCase[] {
+  // Lengths around the SIMD widths, a parameter-sized vector, an offset into x, and the
+  // special scales (beta 0 ignores y, alpha 0 ignores x, beta 1 is a plain update).
+  const cases: [number, number, number, number][] = [
+    [1, 0.7, 0, 0.9],
+    [7, -0.01, 0, 1],
+    [8, 1, 0, 0.9],
+    [13, -0.3, 5, 0],
+    [48_000, -0.001, 0, 1],
+    [9, 0, 2, 0.5],
+    [6, 0, 0, 0],
+  ];
+  return cases.map(([length, alpha, xOffset, beta]) => ({
+    label: `length ${length}, alpha ${alpha}, x offset ${xOffset}, beta ${beta}`,
+    inputs: { x: floats(g, length + xOffset, -2, 2) },
+    // NaN where beta = 0 shows that y's old values are ignored.
+    outputs: { y: beta === 0 ? new Float32Array(length).fill(Number.NaN) : floats(g, length) },
+    call: (backend: Backend, buffers: Buffers) =>
+      backend.axpy({
+        length,
+        alpha,
+        x: buffers.x as Float32Array,
+        xOffset,
+        beta,
+        y: buffers.y as Float32Array,
+      }),
+  }));
+}
+
 const subsamplingShapes: (Omit<SubsamplingGeometry, 'outHeight' | 'outWidth'> & {
   inputGradient: boolean;
 })[] = [
@@ -957,6 +987,7 @@ function allCases(): Record<KernelName, KernelCase[]> {
     subtractProduct: subtractProductCases(g),
     subsampling: subsamplingCases(g, false),
     subsamplingBackward: subsamplingCases(g, true),
+    axpy: axpyCases(g),
   };
 }
 

@@ -3,6 +3,7 @@
 // outside each loop so every loop body is a single expression.
 import type {
   Activation,
+  AxpyArgs,
   BiasActivationArgs,
   BiasActivationBackwardArgs,
   BinaryArgs,
@@ -284,4 +285,20 @@ function binaryRow(
 export function subtractProduct(args: SubtractProductArgs): void {
   const { length, a, b, output } = args;
   for (let i = 0; i < length; i++) output[i] -= Math.fround(a[i] * b[i]);
+}
+
+/** y = alpha x + beta y, every product and the sum rounded to float32 (as `mul` then `add`). */
+export function axpy(args: AxpyArgs): void {
+  const { length, x, y } = args;
+  const alpha = Math.fround(args.alpha);
+  const beta = Math.fround(args.beta);
+  const xOffset = args.xOffset ?? 0;
+  if (alpha === 0) {
+    for (let i = 0; i < length; i++) y[i] = beta === 0 ? 0 : Math.fround(beta * y[i]);
+    return;
+  }
+  for (let i = 0; i < length; i++) {
+    const scaled = Math.fround(alpha * x[xOffset + i]);
+    y[i] = beta === 0 ? scaled : Math.fround(scaled + Math.fround(beta * y[i]));
+  }
 }

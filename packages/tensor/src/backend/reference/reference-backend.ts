@@ -3,6 +3,7 @@
 import type { BackendKernels, Storage } from '../backend.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 import {
+  axpy,
   biasActivation,
   biasActivationBackward,
   binary,
@@ -34,6 +35,7 @@ export const referenceKernels: BackendKernels = {
   unaryBackward,
   binary,
   subtractProduct,
+  axpy,
   biasActivation,
   biasActivationBackward,
   subsampling,

@@ -343,6 +343,15 @@ export function createWasmKernels(
       runtime.call(arrays, 0, ([a, b, output]) => wasm.subtractProduct(length, a, b, output));
     },
 
+    axpy(args) {
+      const { length, alpha, beta } = args;
+      const arrays: ArrayArgument[] = [
+        { array: args.x, offset: args.xOffset ?? 0, length },
+        { array: args.y, offset: 0, length, written: true },
+      ];
+      runtime.call(arrays, 0, ([x, y]) => wasm.axpy(length, alpha, x, beta, y));
+    },
+
     biasActivation(args) {
       const activation = codeOf('biasActivation', activationCodes, args.activation);
       const length = args.outer * args.channels * args.inner;

@@ -91,6 +91,7 @@ export interface WasmExports {
   ): void;
   binary(op: number, rank: number, layout: number, a: number, b: number, output: number): void;
   subtractProduct(n: number, a: number, b: number, output: number): void;
+  axpy(n: number, alpha: number, x: number, beta: number, y: number): void;
   // biome-ignore format: one line per group of arguments reads better
   biasActivation(
     activation: number, outer: number, channels: number, inner: number, input: number,
