@@ -391,3 +391,54 @@ export function axpy(n: i32, alpha: f32, x: usize, beta: f32, y: usize): void {
     store<f32>(cell, beta == 0 ? scaled : scaled + beta * load<f32>(cell));
   }
 }
+
+/**
+ * One Adam step in float64, as JavaScript computes it (so every build gives the reference's
+ * bits): g = gradient + gradientDecay w; m, v the decayed moments; w = w weightScale -
+ * stepSize m / (sqrt(v / correction2) + epsilon); m, v and w stored as float32.
+ */
+export function adamUpdate(
+  n: i32, weights: usize, gradient: usize, first: usize, second: usize, beta1: f64,
+  beta2: f64, epsilon: f64, stepSize: f64, correction2: f64, gradientDecay: f64,
+  weightScale: f64,
+): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const decays = f64x2.splat(gradientDecay);
+    const beta1s = f64x2.splat(beta1);
+    const beta2s = f64x2.splat(beta2);
+    const rest1 = f64x2.splat(1 - beta1);
+    const rest2 = f64x2.splat(1 - beta2);
+    const steps = f64x2.splat(stepSize);
+    const corrections = f64x2.splat(correction2);
+    const epsilons = f64x2.splat(epsilon);
+    const scales = f64x2.splat(weightScale);
+    for (; i + 2 <= n; i += 2) {
+      const w = f64x2.promote_low_f32x4(v128.load64_zero(at(weights, i)));
+      const grad = f64x2.promote_low_f32x4(v128.load64_zero(at(gradient, i)));
+      const g = f64x2.add(grad, f64x2.mul(decays, w));
+      const m = f64x2.add(
+        f64x2.mul(beta1s, f64x2.promote_low_f32x4(v128.load64_zero(at(first, i)))),
+        f64x2.mul(rest1, g),
+      );
+      const v = f64x2.add(
+        f64x2.mul(beta2s, f64x2.promote_low_f32x4(v128.load64_zero(at(second, i)))),
+        f64x2.mul(f64x2.mul(rest2, g), g),
+      );
+      v128.store64_lane(at(first, i), f32x4.demote_f64x2_zero(m), 0);
+      v128.store64_lane(at(second, i), f32x4.demote_f64x2_zero(v), 0);
+      const denominator = f64x2.add(f64x2.sqrt(f64x2.div(v, corrections)), epsilons);
+      const updated = f64x2.sub(f64x2.mul(w, scales), f64x2.div(f64x2.mul(steps, m), denominator));
+      v128.store64_lane(at(weights, i), f32x4.demote_f64x2_zero(updated), 0);
+    }
+  }
+  for (; i < n; i++) {
+    const w = <f64>load<f32>(at(weights, i));
+    const g = <f64>load<f32>(at(gradient, i)) + gradientDecay * w;
+    const m = beta1 * <f64>load<f32>(at(first, i)) + (1 - beta1) * g;
+    const v = beta2 * <f64>load<f32>(at(second, i)) + (1 - beta2) * g * g;
+    store<f32>(at(first, i), <f32>m);
+    store<f32>(at(second, i), <f32>v);
+    store<f32>(at(weights, i), <f32>(w * weightScale - (stepSize * m) / (Math.sqrt(v / correction2) + epsilon)));
+  }
+}

@@ -38,7 +38,7 @@ export {
 } from './creation.js';
 export { AxisError, DTypeError, NonFiniteError, ShapeError } from './errors.js';
 export { Generator, type GeneratorState } from './generator.js';
-export type { AddOptions } from './inplace.js';
+export { type AdamUpdateOptions, type AddOptions, adamUpdate_ } from './inplace.js';
 export { type ConnectionTable, type Conv2dOptions, conv2d } from './ops/conv.js';
 export { dropout } from './ops/dropout.js';
 export {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backendNames, getBackend, setBackend } from './backend/registry.js';
 import { tensor } from './creation.js';
 import { DTypeError, ShapeError } from './errors.js';
+import { adamUpdate_ } from './inplace.js';
 
 const initial = getBackend().name;
 afterEach(() => {
@@ -47,6 +48,33 @@ describe.each(backendNames())('in-place updates on %s', (name) => {
       ),
     );
   });
+
+  it.each([false, true])(
+    'adamUpdate_ (decoupled %s) gives the float64 formula, stored as float32',
+    (decoupled) => {
+      setBackend(name);
+      const w0 = [0.5, -1, 2, 0.25, -0.75];
+      const g0 = [0.1, -2, 0.5, 0, 3];
+      const weights = tensor(w0);
+      const first = tensor([0.01, 0, -0.02, 0.03, 0]);
+      const second = tensor([0.001, 0, 0.002, 0.0001, 0]);
+      const m0 = Array.from(first.data);
+      const v0 = Array.from(second.data);
+      const options = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 3 };
+      adamUpdate_(weights, tensor(g0), first, second, { ...options, weightDecay: 0.1, decoupled });
+      const stepSize = 0.01 / (1 - 0.9 ** 3);
+      const correction2 = 1 - 0.999 ** 3;
+      const expected = w0.map((w, i) => {
+        const wf = Math.fround(w);
+        const g = Math.fround(g0[i]) + (decoupled ? 0 : 0.1) * wf;
+        const m = 0.9 * m0[i] + (1 - 0.9) * g;
+        const v = 0.999 * v0[i] + (1 - 0.999) * g * g;
+        const scale = decoupled ? 1 - 0.01 * 0.1 : 1;
+        return Math.fround(wf * scale - (stepSize * m) / (Math.sqrt(v / correction2) + 1e-8));
+      });
+      expect(Array.from(weights.data)).toEqual(expected);
+    },
+  );
 });
 
 it('in-place updates name the op and what was expected', () => {

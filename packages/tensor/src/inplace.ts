@@ -1,8 +1,8 @@
 // In-place updates of float32 tensors (optimizers, gradient sums): each one kernel call on
 // the tensors' own storage, nothing allocated. Not recorded by autograd (as PyTorch's
 // updates under `torch.no_grad()`); the methods `add_`, `mul_` and `subtractProduct_` of
-// `Tensor` call these.
-import type { AxpyArgs, SubtractProductArgs } from './backend/backend.js';
+// `Tensor` call these, and `adamUpdate_` is Adam's fused step.
+import type { AdamUpdateArgs, AxpyArgs, SubtractProductArgs } from './backend/backend.js';
 import { getBackend } from './backend/registry.js';
 import { DTypeError, ShapeError } from './errors.js';
 import type { DType, Tensor } from './tensor.js';
@@ -95,6 +95,78 @@ export function subtractProductInPlace(
   args.output = target.storage.data as Float32Array;
   getBackend().subtractProduct(args);
   args.a = args.b = args.output = empty;
+}
+
+export interface AdamUpdateOptions {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** 1-based step number (the bias corrections use it). */
+  step: number;
+  /** L2 coefficient. Default 0. */
+  weightDecay?: number;
+  /** AdamW: the decay scales the weights (w *= 1 - lr decay) instead of adding to the gradient. */
+  decoupled?: boolean;
+}
+
+const adamArgs: AdamUpdateArgs = {
+  length: 0,
+  weights: empty,
+  gradient: empty,
+  firstMoment: empty,
+  secondMoment: empty,
+  beta1: 0,
+  beta2: 0,
+  epsilon: 0,
+  stepSize: 0,
+  correction2: 1,
+  gradientDecay: 0,
+  weightScale: 1,
+};
+
+/**
+ * One Adam step (Kingma & Ba 2015, bias-corrected) on `weights`, in place, updating the two
+ * moment tensors too; one kernel, computed in float64 and stored as float32 (the same bits on
+ * every backend). Not recorded by autograd.
+ */
+export function adamUpdate_(
+  weights: Tensor,
+  gradient: Tensor,
+  firstMoment: Tensor,
+  secondMoment: Tensor,
+  options: AdamUpdateOptions,
+): void {
+  for (const t of [weights, gradient, firstMoment, secondMoment]) checkFloat('adamUpdate_', t);
+  if (
+    gradient.size !== weights.size ||
+    firstMoment.size !== weights.size ||
+    secondMoment.size !== weights.size
+  ) {
+    throw new ShapeError(
+      'adamUpdate_',
+      [weights.shape, gradient.shape, firstMoment.shape, secondMoment.shape],
+      `weights, gradient and both moments with as many elements (${weights.size})`,
+    );
+  }
+  const { learningRate, beta1, beta2, epsilon, step } = options;
+  const decay = options.weightDecay ?? 0;
+  const args = adamArgs;
+  args.length = weights.size;
+  args.beta1 = beta1;
+  args.beta2 = beta2;
+  args.epsilon = epsilon;
+  args.stepSize = learningRate / (1 - beta1 ** step);
+  args.correction2 = 1 - beta2 ** step;
+  args.gradientDecay = options.decoupled ? 0 : decay;
+  args.weightScale = options.decoupled ? 1 - learningRate * decay : 1;
+  const backend = getBackend();
+  args.weights = weights.storage.data;
+  args.gradient = gradient.storage.data;
+  args.firstMoment = firstMoment.storage.data;
+  args.secondMoment = secondMoment.storage.data;
+  backend.adamUpdate(args);
+  args.weights = args.gradient = args.firstMoment = args.secondMoment = empty;
 }
 
 function checkFloat(op: string, t: Tensor<DType>): Float32Array {

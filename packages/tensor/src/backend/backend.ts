@@ -249,6 +249,33 @@ export interface AxpyArgs {
 }
 
 /**
+ * One Adam step (Kingma & Ba 2015) over contiguous vectors, in place, computed in float64 and
+ * stored as float32: g = gradient + gradientDecay w; m = beta1 m + (1 - beta1) g;
+ * v = beta2 v + (1 - beta2) g g; w = w weightScale - stepSize m / (sqrt(v / correction2) +
+ * epsilon), with the unrounded m and v. Adam: gradientDecay = beta, weightScale = 1; AdamW:
+ * gradientDecay = 0, weightScale = 1 - lr beta.
+ */
+export interface AdamUpdateArgs {
+  length: number;
+  /** Read and written. */
+  weights: Float32Array;
+  gradient: Float32Array;
+  /** Read and written. */
+  firstMoment: Float32Array;
+  /** Read and written. */
+  secondMoment: Float32Array;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** learningRate / (1 - beta1^t). */
+  stepSize: number;
+  /** 1 - beta2^t. */
+  correction2: number;
+  gradientDecay: number;
+  weightScale: number;
+}
+
+/**
  * Fused per-channel bias and activation over data laid out [outer, channels, inner]
  * (NCHW conv outputs: outer = batch, inner = height * width; dense layers: inner = 1):
  * output[o, c, i] = activation(input[o, c, i] + bias[c]). output may be input.
@@ -440,6 +467,8 @@ export interface BackendKernels {
   subtractProduct(args: SubtractProductArgs): void;
   /** In-place y = alpha * x + beta * y over contiguous vectors. */
   axpy(args: AxpyArgs): void;
+  /** One in-place Adam step (moments and weights), in float64 arithmetic. */
+  adamUpdate(args: AdamUpdateArgs): void;
   /** Fused per-channel bias + activation. */
   biasActivation(args: BiasActivationArgs): void;
   /** Backward of the fused bias + activation, including the bias gradient. */

@@ -37,6 +37,7 @@ export const conformanceTolerances: Record<KernelName, { rtol: number; atol: num
   binary: { rtol: 1e-5, atol: 1e-6 },
   subtractProduct: { rtol: 0, atol: 0 }, // one rounded product and one rounded difference
   axpy: { rtol: 0, atol: 0 }, // two rounded products and one rounded sum
+  adamUpdate: { rtol: 0, atol: 0 }, // float64 arithmetic in a fixed order, stored as float32
   subsampling: { rtol: 1e-5, atol: 1e-6 },
   subsamplingBackward: { rtol: 1e-4, atol: 1e-4 }, // float32 sums over batch * positions
   biasActivation: { rtol: 1e-5, atol: 1e-6 },
@@ -837,6 +838,41 @@ function axpyCases(g: Generator): KernelCase[] {
   }));
 }
 
+function adamUpdateCases(g: Generator): KernelCase[] {
+  // Odd lengths (SIMD tails), a parameter-sized vector, Adam (L2 through the gradient) and
+  // AdamW (decoupled decay), an early step (large bias corrections) and a late one.
+  const cases: [number, number, number, number][] = [
+    [1, 1, 0.01, 1],
+    [7, 3, 0, 0.999],
+    [13, 100, 0.001, 1],
+    [48_000, 10, 0, 0.9995],
+  ];
+  return cases.map(([length, step, gradientDecay, weightScale]) => ({
+    label: `length ${length}, step ${step}, decay ${gradientDecay}, weight scale ${weightScale}`,
+    inputs: { gradient: floats(g, length, -2, 2) },
+    outputs: {
+      weights: floats(g, length),
+      firstMoment: floats(g, length, -0.1, 0.1),
+      secondMoment: floats(g, length, 0, 0.01),
+    },
+    call: (backend: Backend, buffers: Buffers) =>
+      backend.adamUpdate({
+        length,
+        weights: buffers.weights as Float32Array,
+        gradient: buffers.gradient as Float32Array,
+        firstMoment: buffers.firstMoment as Float32Array,
+        secondMoment: buffers.secondMoment as Float32Array,
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-8,
+        stepSize: 0.001 / (1 - 0.9 ** step),
+        correction2: 1 - 0.999 ** step,
+        gradientDecay,
+        weightScale,
+      }),
+  }));
+}
+
 const subsamplingShapes: (Omit<SubsamplingGeometry, 'outHeight' | 'outWidth'> & {
   inputGradient: boolean;
 })[] = [
@@ -988,6 +1024,7 @@ function allCases(): Record<KernelName, KernelCase[]> {
     subsampling: subsamplingCases(g, false),
     subsamplingBackward: subsamplingCases(g, true),
     axpy: axpyCases(g),
+    adamUpdate: adamUpdateCases(g),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { BackendKernels, Storage } from '../backend.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 import {
+  adamUpdate,
   axpy,
   biasActivation,
   biasActivationBackward,
@@ -36,6 +37,7 @@ export const referenceKernels: BackendKernels = {
   binary,
   subtractProduct,
   axpy,
+  adamUpdate,
   biasActivation,
   biasActivationBackward,
   subsampling,
