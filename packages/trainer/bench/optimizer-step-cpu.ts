@@ -9,6 +9,7 @@ const root = resolve(process.argv[2] ?? `${import.meta.dirname}/../../..`);
 const { full } = await import(`${root}/packages/tensor/src/index.ts`);
 const { SDLM } = await import(`${root}/packages/trainer/src/sdlm.ts`);
 const { SGD } = await import(`${root}/packages/trainer/src/sgd.ts`);
+const { Adam } = await import(`${root}/packages/trainer/src/adam.ts`);
 
 interface Steppable {
   step(): void;
@@ -34,6 +35,7 @@ const optimizers: [string, () => Steppable][] = [
     },
   ],
   ['SGD momentum', () => new SGD(parameters(), { learningRate: 0.01, momentum: 0.9 })],
+  ['Adam', () => new Adam(parameters())],
 ];
 
 const results: string[] = [];
