@@ -356,3 +356,99 @@ export function subtractProduct(n: i32, a: usize, b: usize, output: usize): void
     store<f32>(cell, load<f32>(cell) - load<f32>(at(a, i)) * load<f32>(at(b, i)));
   }
 }
+
+/**
+ * y[i] = alpha * x[i] + beta * y[i] (BLAS's axpy with beta): products rounded, then the sum,
+ * never fused, so every variant agrees with the reference. beta = 0 ignores what y held,
+ * alpha = 0 ignores x.
+ */
+export function axpy(n: i32, alpha: f32, x: usize, beta: f32, y: usize): void {
+  let i = 0;
+  if (alpha == 0) {
+    if (ASC_FEATURE_SIMD) {
+      const betas = f32x4.splat(beta);
+      for (; i + 4 <= n; i += 4) {
+        const cell = at(y, i);
+        v128.store(cell, beta == 0 ? f32x4.splat(0) : f32x4.mul(betas, v128.load(cell)));
+      }
+    }
+    for (; i < n; i++) {
+      const cell = at(y, i);
+      store<f32>(cell, beta == 0 ? 0 : beta * load<f32>(cell));
+    }
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    const alphas = f32x4.splat(alpha);
+    const betas = f32x4.splat(beta);
+    for (; i + 8 <= n; i += 8) {
+      const low = at(y, i);
+      const high = at(y, i + 4);
+      const scaledLow = f32x4.mul(alphas, v128.load(at(x, i)));
+      const scaledHigh = f32x4.mul(alphas, v128.load(at(x, i + 4)));
+      if (beta == 0) {
+        v128.store(low, scaledLow);
+        v128.store(high, scaledHigh);
+      } else {
+        v128.store(low, f32x4.add(scaledLow, f32x4.mul(betas, v128.load(low))));
+        v128.store(high, f32x4.add(scaledHigh, f32x4.mul(betas, v128.load(high))));
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const cell = at(y, i);
+    const scaled: f32 = alpha * load<f32>(at(x, i));
+    store<f32>(cell, beta == 0 ? scaled : scaled + beta * load<f32>(cell));
+  }
+}
+
+/**
+ * One Adam step in float64, as JavaScript computes it (so every build gives the reference's
+ * bits): g = gradient + gradientDecay w; m, v the decayed moments; w = w weightScale -
+ * stepSize m / (sqrt(v / correction2) + epsilon); m, v and w stored as float32.
+ */
+export function adamUpdate(
+  n: i32, weights: usize, gradient: usize, first: usize, second: usize, beta1: f64,
+  beta2: f64, epsilon: f64, stepSize: f64, correction2: f64, gradientDecay: f64,
+  weightScale: f64,
+): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const decays = f64x2.splat(gradientDecay);
+    const beta1s = f64x2.splat(beta1);
+    const beta2s = f64x2.splat(beta2);
+    const rest1 = f64x2.splat(1 - beta1);
+    const rest2 = f64x2.splat(1 - beta2);
+    const steps = f64x2.splat(stepSize);
+    const corrections = f64x2.splat(correction2);
+    const epsilons = f64x2.splat(epsilon);
+    const scales = f64x2.splat(weightScale);
+    for (; i + 2 <= n; i += 2) {
+      const w = f64x2.promote_low_f32x4(v128.load64_zero(at(weights, i)));
+      const grad = f64x2.promote_low_f32x4(v128.load64_zero(at(gradient, i)));
+      const g = f64x2.add(grad, f64x2.mul(decays, w));
+      const m = f64x2.add(
+        f64x2.mul(beta1s, f64x2.promote_low_f32x4(v128.load64_zero(at(first, i)))),
+        f64x2.mul(rest1, g),
+      );
+      const v = f64x2.add(
+        f64x2.mul(beta2s, f64x2.promote_low_f32x4(v128.load64_zero(at(second, i)))),
+        f64x2.mul(f64x2.mul(rest2, g), g),
+      );
+      v128.store64_lane(at(first, i), f32x4.demote_f64x2_zero(m), 0);
+      v128.store64_lane(at(second, i), f32x4.demote_f64x2_zero(v), 0);
+      const denominator = f64x2.add(f64x2.sqrt(f64x2.div(v, corrections)), epsilons);
+      const updated = f64x2.sub(f64x2.mul(w, scales), f64x2.div(f64x2.mul(steps, m), denominator));
+      v128.store64_lane(at(weights, i), f32x4.demote_f64x2_zero(updated), 0);
+    }
+  }
+  for (; i < n; i++) {
+    const w = <f64>load<f32>(at(weights, i));
+    const g = <f64>load<f32>(at(gradient, i)) + gradientDecay * w;
+    const m = beta1 * <f64>load<f32>(at(first, i)) + (1 - beta1) * g;
+    const v = beta2 * <f64>load<f32>(at(second, i)) + (1 - beta2) * g * g;
+    store<f32>(at(first, i), <f32>m);
+    store<f32>(at(second, i), <f32>v);
+    store<f32>(at(weights, i), <f32>(w * weightScale - (stepSize * m) / (Math.sqrt(v / correction2) + epsilon)));
+  }
+}

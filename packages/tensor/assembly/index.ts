@@ -15,6 +15,8 @@ export { maskedConvBackwardInput, maskedConvBackwardWeight, maskedConvForward } 
 export { pool2dBackward, pool2dForward } from './pool';
 export { subsampling, subsamplingBackward } from './subsampling';
 export {
+  adamUpdate,
+  axpy,
   biasActivation,
   biasActivationBackward,
   binary,

@@ -4,15 +4,8 @@
 // the whole LeNet-5 built from tensor ops (loss, backward) per image. Prints a Markdown table;
 // never fails on time. Times are medians of CPU time (the machine may be shared).
 //   npx tsx --conditions=@lenet/source bench/wasm-vs-reference.ts
-import {
-  type Backend,
-  findBackend,
-  Generator,
-  getBackend,
-  setBackend,
-  tensor,
-  uniform,
-} from '../src/index.js';
+import { type Backend, findBackend } from '../src/backend/index.js';
+import { Generator, getBackend, setBackend, tensor, uniform } from '../src/index.js';
 import { lenet5C3Mask } from '../src/testing/lenet5-c3.js';
 import { lenet5 } from './lenet5.js';
 

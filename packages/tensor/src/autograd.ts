@@ -76,10 +76,6 @@ export function setFiniteChecks(enabled: boolean): void {
   finiteChecks = enabled;
 }
 
-export function finiteChecksEnabled(): boolean {
-  return finiteChecks;
-}
-
 /** Throws a NonFiniteError naming `label` if `t` holds NaN or Infinity. Int32 tensors pass. */
 export function assertFinite(t: Tensor<DType>, label = 'assertFinite'): void {
   if (t.dtype !== 'float32') return;
@@ -138,11 +134,6 @@ export function withOwnTerm(
       return rule(h, g);
     },
   };
-}
-
-/** Whether input `index` of a recorded op needs a gradient (use it to skip work in backward). */
-export function needsGrad(t: Tensor<DType>): boolean {
-  return t.requiresGrad;
 }
 
 export interface BackwardOptions {

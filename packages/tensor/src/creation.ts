@@ -1,6 +1,6 @@
 // Creation functions: from JavaScript data, constants, ranges, random draws (always from an
 // explicit seeded Generator) and image bytes.
-import { getBackend } from './backend/backend.js';
+import { getBackend } from './backend/registry.js';
 import { DTypeError, ShapeError } from './errors.js';
 import type { Generator } from './generator.js';
 import { checkShape, shapeSize } from './shape-utils.js';

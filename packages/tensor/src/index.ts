@@ -1,3 +1,6 @@
+// The public entry: what model authors use (tensors, ops, autograd, compile, generators,
+// choosing a backend). Kernel types and backend registration are in `@lenet/tensor/backend`
+// (src/backend/index.ts); the conformance suite is in `@lenet/tensor/testing`.
 export {
   assertFinite,
   type BackwardOptions,
@@ -7,15 +10,8 @@ export {
   noGrad,
   setFiniteChecks,
 } from './autograd.js';
-export type * from './backend/backend.js';
-export {
-  backendNames,
-  findBackend,
-  getBackend,
-  registerBackend,
-  setBackend,
-  windowOutputSize,
-} from './backend/backend.js';
+export { type Activation, type PoolMode, windowOutputSize } from './backend/backend.js';
+export { backendNames, getBackend, setBackend } from './backend/registry.js';
 export type { WasmVariant } from './backend/wasm/feature-detect.js';
 export { initWasmBackend } from './backend/wasm/init-wasm-backend.js';
 export {
@@ -44,6 +40,7 @@ export {
 } from './creation.js';
 export { AxisError, DTypeError, NonFiniteError, ShapeError } from './errors.js';
 export { Generator, type GeneratorState } from './generator.js';
+export { type AdamUpdateOptions, type AddOptions, adamUpdate_ } from './inplace.js';
 export { type ConnectionTable, type Conv2dOptions, conv2d } from './ops/conv.js';
 export { squaredDistance } from './ops/distance.js';
 export { dropout } from './ops/dropout.js';

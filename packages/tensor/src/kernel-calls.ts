@@ -1,7 +1,7 @@
 // Storage-level helpers shared by autograd and the ops: a tensor filled with one value, a
 // copy, an in-place sum. Each is one backend kernel call (never a JavaScript loop over
 // `.data`), so a traced program can replay it on any backend.
-import { getBackend } from './backend/backend.js';
+import { getBackend } from './backend/registry.js';
 import { contiguousStrides, sameShape } from './shape-utils.js';
 import { type DType, Tensor } from './tensor.js';
 

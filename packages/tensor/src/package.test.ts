@@ -11,12 +11,24 @@ it('loads the built package by its name', () => {
     'conv2d',
     'matmul',
     'noGrad',
-    'registerBackend',
+    'getBackend',
     'ShapeError',
   ]) {
     expect(names).toContain(name);
   }
-  // test support stays out of the published entry point
+  // kernel registration and test support stay out of the main entry point
+  expect(names).not.toContain('registerBackend');
   expect(names).not.toContain('runConformanceSuite');
   expect(names).not.toContain('compareGradients');
+});
+
+it('loads the ./backend and ./testing subpaths of the built package', () => {
+  const backend = builtExportNames('@lenet/tensor', import.meta.dirname, '/backend');
+  expect(backend).toEqual(
+    expect.arrayContaining(['registerBackend', 'findBackend', 'getBackend', 'windowOutputSize']),
+  );
+  const testing = builtExportNames('@lenet/tensor', import.meta.dirname, '/testing');
+  expect(testing).toEqual(
+    expect.arrayContaining(['runConformanceSuite', 'checkConformance', 'conformanceCases']),
+  );
 });

@@ -2,9 +2,11 @@
 // Ops live in src/ops/ (one file per family, forward and backward together); the methods here
 // are thin forwards to them so that `x.matmul(w).add(b).tanh()` reads left to right.
 import { type BackwardOptions, backward, backwardCurvature } from './autograd.js';
-import { getBackend, type Storage } from './backend/backend.js';
+import type { Storage } from './backend/backend.js';
+import { getBackend } from './backend/registry.js';
 import { DTypeError } from './errors.js';
 import { formatTensor } from './format.js';
+import { type AddOptions, addInPlace, mulInPlace, subtractProductInPlace } from './inplace.js';
 import * as elementwise from './ops/elementwise.js';
 import * as indexing from './ops/indexing.js';
 import { matmul } from './ops/matmul.js';
@@ -244,6 +246,31 @@ export class Tensor<D extends DType = 'float32'> {
   /** A copy with its own storage; gradients flow through. */
   clone(): Tensor<D> {
     return shapeOps.clone(this);
+  }
+
+  /**
+   * In place: this = beta * this + alpha * other (PyTorch's `add_(other, alpha=)`, plus
+   * `beta`), as one kernel. `other` has as many elements, or is a Float32Array of host
+   * values. Not recorded by autograd (an optimizer's update). Returns this.
+   */
+  add_(other: Tensor | Float32Array, options?: AddOptions): this {
+    addInPlace(this, other, options);
+    return this;
+  }
+
+  /** In place: this = factor * this. Not recorded by autograd. Returns this. */
+  mul_(factor: number): this {
+    mulInPlace(this, factor);
+    return this;
+  }
+
+  /**
+   * In place: this -= a * b elementwise (PyTorch's `addcmul_(a, b, value=-1)`), each product
+   * rounded before the difference. Not recorded by autograd. Returns this.
+   */
+  subtractProduct_(a: Tensor, b: Tensor): this {
+    subtractProductInPlace(this, a, b);
+    return this;
   }
 
   /** int32 values as float32 (a float32 tensor is returned as is). */

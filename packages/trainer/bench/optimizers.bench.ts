@@ -1,6 +1,8 @@
 // Optimizer step cost on LeNet-5's parameter sizes (60,000 weights in 10 tensors): the update
 // runs 1.2 million times in the paper's 20 on-line passes, so it must stay a small fraction of
-// a forward + backward. Prints a table; never fails on time.
+// a forward + backward. Parameters are tensors of the default backend, as in `fit`. Prints a
+// table; never fails on time.
+import { full, getBackend } from '@lenet/tensor';
 import { Adam, AdamW } from '../src/adam.js';
 import type { Optimizer, Parameter } from '../src/optimizer.js';
 import { SDLM } from '../src/sdlm.js';
@@ -10,9 +12,9 @@ const LENET5_PARAMETER_SIZES = [150, 6, 12, 2400, 16, 32, 48000, 120, 10080, 84]
 
 function parameters(): Parameter[] {
   return LENET5_PARAMETER_SIZES.map((size) => {
-    const data = new Float32Array(size).fill(0.01);
-    const grad = { data: new Float32Array(size).fill(0.001) };
-    return { data, grad };
+    const parameter = full([size], 0.01, { requiresGrad: true });
+    parameter.grad = full([size], 0.001);
+    return parameter;
   });
 }
 
@@ -55,6 +57,7 @@ for (const [name, create] of optimizers) {
   rows.push([name, microseconds.toFixed(1), (weightsPerSecond / 1e6).toFixed(0)]);
 }
 
+console.log(`backend ${getBackend().name}`);
 const header = ['optimizer (60,000 weights)', 'us / step', 'M weights/s'];
 const widths = header.map((title, column) =>
   Math.max(title.length, ...rows.map((row) => row[column].length)),

@@ -1,3 +1,4 @@
+import { type AdamUpdateOptions, adamUpdate_, type Tensor, zeros } from '@lenet/tensor';
 import {
   checkFraction,
   checkNonNegative,
@@ -28,8 +29,21 @@ export class Adam extends Optimizer {
   weightDecay: number;
   /** True for AdamW: decay acts on the weights, not through the moments. */
   protected readonly decoupled: boolean = false;
-  private readonly firstMoment: Float32Array[];
-  private readonly secondMoment: Float32Array[];
+  /** The moments as tensors, updated in place by one `adamUpdate_` per parameter. */
+  private readonly firstMoment: Tensor[];
+  private readonly secondMoment: Tensor[];
+  /** Whether every parameter is a Tensor, so that a step runs as tensor ops. */
+  private readonly onTensors: boolean;
+  /** The options of `adamUpdate_`, one object reused (a step allocates nothing). */
+  private readonly update: AdamUpdateOptions = {
+    learningRate: 0,
+    beta1: 0,
+    beta2: 0,
+    epsilon: 0,
+    step: 0,
+    weightDecay: 0,
+    decoupled: false,
+  };
 
   constructor(parameters: Iterable<Parameter>, options: AdamOptions = {}) {
     super(parameters, options.learningRate ?? 0.001);
@@ -38,8 +52,33 @@ export class Adam extends Optimizer {
     this.beta2 = checkFraction('betas[1]', beta2);
     this.epsilon = checkNonNegative('epsilon', options.epsilon ?? 1e-8);
     this.weightDecay = checkNonNegative('weightDecay', options.weightDecay ?? 0);
-    this.firstMoment = this.zerosLikeParameters();
-    this.secondMoment = this.zerosLikeParameters();
+    this.firstMoment = this.parameters.map((parameter) => zeros([parameter.data.length]));
+    this.secondMoment = this.parameters.map((parameter) => zeros([parameter.data.length]));
+    this.onTensors = this.parametersAreTensors();
+  }
+
+  /** On tensors, one fused kernel per parameter (the same float64 arithmetic as the loop). */
+  override step(): void {
+    if (!this.onTensors) {
+      super.step();
+      return;
+    }
+    this.stepCount++;
+    const update = this.update;
+    update.learningRate = this.learningRate;
+    update.beta1 = this.beta1;
+    update.beta2 = this.beta2;
+    update.epsilon = this.epsilon;
+    update.step = this.stepCount;
+    update.weightDecay = this.weightDecay;
+    update.decoupled = this.decoupled;
+    const parameters = this.parameters as readonly Tensor[];
+    for (let index = 0; index < parameters.length; index++) {
+      const weights = parameters[index];
+      const gradient = weights.grad;
+      if (!gradient) continue;
+      adamUpdate_(weights, gradient, this.firstMoment[index], this.secondMoment[index], update);
+    }
   }
 
   protected updateParameter(index: number, weights: Float32Array, gradient: Float32Array): void {
@@ -50,8 +89,9 @@ export class Adam extends Optimizer {
     const stepSize = learningRate / correction1;
     const coupledDecay = this.decoupled ? 0 : weightDecay;
     const weightScale = this.decoupled ? 1 - learningRate * weightDecay : 1;
-    const first = this.firstMoment[index];
-    const second = this.secondMoment[index];
+    // The plain-array path ({ data, grad } parameters) reads the moments' values in place.
+    const first = this.firstMoment[index].data;
+    const second = this.secondMoment[index].data;
     for (let i = 0; i < weights.length; i++) {
       const g = gradient[i] + coupledDecay * weights[i];
       const m = beta1 * first[i] + (1 - beta1) * g;
@@ -82,7 +122,7 @@ export class Adam extends Optimizer {
     );
   }
 
-  protected slots(): Record<string, Float32Array[]> {
+  protected slots(): Record<string, Tensor[]> {
     return { firstMoment: this.firstMoment, secondMoment: this.secondMoment };
   }
 }

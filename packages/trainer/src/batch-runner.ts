@@ -1,6 +1,6 @@
 import { type CompiledFunction, compile, noGrad, type Tensor, zeros } from '@lenet/tensor';
 import { type BatchImages, type BatchLabels, imagesData, labelsData } from './batch-data.js';
-import { checkOutput } from './evaluate.js';
+import { checkOutput } from './checks.js';
 import type { LossFunction, TrainableModel } from './model.js';
 
 /** What a compiled step returns: the mean loss and the output rows (program-owned tensors). */

@@ -70,6 +70,15 @@ export function checkSamples(samples: LabelledSamples, role: string): void {
   }
 }
 
+interface AssembledBatch {
+  readonly images: Tensor;
+  /** Int32 tensors live in JavaScript memory (not the backend's): filled in place. */
+  readonly labels: Tensor<'int32'>;
+  /** Where samples are read before one copy into `images`. */
+  readonly hostImages: Float32Array;
+  readonly copy: { readonly beta: number };
+}
+
 /**
  * Assembles batches into tensors it allocates once: `images` [batchSize, ...sampleShape] and
  * `labels` [batchSize] (int32). A batch shorter than `batchSize` (the end of a pass) gets its
@@ -78,8 +87,8 @@ export function checkSamples(samples: LabelledSamples, role: string): void {
 export class BatchAssembler {
   private readonly samples: LabelledSamples;
   private readonly sampleSize: number;
-  private readonly full: { images: Tensor; labels: Tensor<'int32'> };
-  private partial: { images: Tensor; labels: Tensor<'int32'> } | null = null;
+  private readonly full: AssembledBatch;
+  private partial: AssembledBatch | null = null;
 
   constructor(samples: LabelledSamples, batchSize: number) {
     this.samples = samples;
@@ -101,7 +110,9 @@ export class BatchAssembler {
       if (this.partial?.labels.size !== count) this.partial = this.allocate(count);
       batch = this.partial;
     }
-    const images = batch.images.data;
+    // Samples are read into host memory, then copied into the tensor by a kernel (beta 0:
+    // an exact copy), so no view of backend memory is held here.
+    const images = batch.hostImages;
     const labels = batch.labels.data;
     const samples = this.samples;
     const sampleSize = this.sampleSize;
@@ -109,13 +120,16 @@ export class BatchAssembler {
       const index = order === null ? start + i : order[start + i];
       labels[i] = samples.readSample(index, images, i * sampleSize);
     }
+    batch.images.add_(images, batch.copy);
     return batch;
   }
 
-  private allocate(count: number): { images: Tensor; labels: Tensor<'int32'> } {
+  private allocate(count: number): AssembledBatch {
     return {
       images: zeros([count, ...this.samples.sampleShape]),
       labels: zeros([count], { dtype: 'int32' }),
+      hostImages: new Float32Array(count * this.sampleSize),
+      copy: { beta: 0 },
     };
   }
 }

@@ -1,5 +1,5 @@
-import type { Tensor } from '@lenet/tensor';
 import { BatchRunner } from './batch-runner.js';
+import { checkBatchSize } from './checks.js';
 import { BatchAssembler, checkSamples, type LabelledSamples } from './data.js';
 import { type LossOption, resolveLoss } from './loss.js';
 import { ConfusionMatrix, type PredictionRule, predictClass } from './metrics.js';
@@ -104,21 +104,4 @@ export function evaluate(
     seconds,
     imagesPerSecond: data.length / seconds,
   };
-}
-
-/** Throws unless `output` is [count, classCount]. */
-export function checkOutput(output: Tensor, count: number, classCount: number): void {
-  const shape = output.shape;
-  if (shape.length !== 2 || shape[0] !== count || shape[1] !== classCount) {
-    throw new RangeError(
-      `model output has shape [${shape.join(', ')}], expected [${count}, ${classCount}] (one score per class)`,
-    );
-  }
-}
-
-export function checkBatchSize(batchSize: number): number {
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
-  }
-  return batchSize;
 }

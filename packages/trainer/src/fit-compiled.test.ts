@@ -1,24 +1,21 @@
 // fit and evaluate through the compiled BatchRunner: the model runs only while a program is
 // traced, the guarantees hold (NaN stop, determinism, resume), nothing is allocated per step.
 import { computeLoss, lenet5 } from '@lenet/nn-layers';
+import { Generator, getBackend, noGrad, setBackend, tensor } from '@lenet/tensor';
 import {
   type Backend,
   type BackendKernels,
   findBackend,
-  Generator,
-  getBackend,
-  noGrad,
   registerBackend,
-  setBackend,
-  tensor,
-} from '@lenet/tensor';
+} from '@lenet/tensor/backend';
 import { describe, expect, it, vi } from 'vitest';
 import { Adam } from './adam.js';
 import { BatchRunner } from './batch-runner.js';
 import { memoryCheckpointStore } from './checkpoint.js';
 import { type LabelledSamples, samplesFromArrays } from './data.js';
 import { evaluate } from './evaluate.js';
-import { type FitOptions, fit, NonFiniteLossError } from './fit.js';
+import { fit, NonFiniteLossError } from './fit.js';
+import type { FitOptions } from './fit-options.js';
 import { resolveLoss } from './loss.js';
 import type { Optimizer } from './optimizer.js';
 import { constantSchedule } from './schedules.js';

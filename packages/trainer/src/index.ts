@@ -20,16 +20,8 @@ export {
   evaluate,
   type Misclassified,
 } from './evaluate.js';
-export {
-  type BatchAugment,
-  type BatchEnd,
-  type CurvatureEstimator,
-  type FitOptions,
-  type FitResult,
-  fit,
-  type MonitoredMetric,
-  NonFiniteLossError,
-} from './fit.js';
+export { fit, NonFiniteLossError } from './fit.js';
+export type { BatchEnd, FitOptions, FitResult, MonitoredMetric } from './fit-options.js';
 export {
   gaussNewtonCurvature,
   type LossOption,
@@ -41,7 +33,12 @@ export {
   type PredictionRule,
   predictClass,
 } from './metrics.js';
-export type { LossFunction, TrainableModel } from './model.js';
+export type {
+  BatchAugment,
+  CurvatureEstimator,
+  LossFunction,
+  TrainableModel,
+} from './model.js';
 export {
   type EpochContext,
   Optimizer,

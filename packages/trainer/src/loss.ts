@@ -1,8 +1,7 @@
 import { computeLoss, estimateDiagHessian, type LossSpec, type Module } from '@lenet/nn-layers';
 import type { Tensor } from '@lenet/tensor';
-import type { CurvatureEstimator } from './fit.js';
 import type { PredictionRule } from './metrics.js';
-import type { LossFunction, TrainableModel } from './model.js';
+import type { CurvatureEstimator, LossFunction, TrainableModel } from './model.js';
 
 /** A loss as a function, or by `@lenet/nn-layers` name ('cross-entropy', 'rbf-map', ...). */
 export type LossOption = LossFunction | LossSpec;

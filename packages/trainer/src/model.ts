@@ -1,5 +1,5 @@
 import type { NamedTensorData } from '@lenet/nn-layers';
-import type { Tensor } from '@lenet/tensor';
+import type { Generator, Tensor } from '@lenet/tensor';
 
 /**
  * What the trainer needs of a model; `@lenet/nn-layers`' `Module` fits. Trainable parameters
@@ -18,3 +18,18 @@ export interface TrainableModel {
 
 /** A loss: model output and int32 labels in, a scalar tensor (mean over the batch) out. */
 export type LossFunction = (output: Tensor, labels: Tensor<'int32'>) => Tensor;
+
+/** A per-batch distortion, applied in place: `@lenet/augment`'s transforms fit. */
+export type BatchAugment =
+  | { applyBatch(batch: Tensor, generator: Generator): void }
+  | ((batch: Tensor, generator: Generator) => void);
+
+/**
+ * Per-parameter Gauss-Newton curvature d2E/dw2 averaged over the samples of one batch
+ * (`images`, `labels`), keyed by parameter tensor. SDLM needs it; see `gaussNewtonCurvature`.
+ */
+export type CurvatureEstimator = (
+  model: TrainableModel,
+  images: Tensor,
+  labels: Tensor<'int32'>,
+) => ReadonlyMap<Tensor, Float32Array>;

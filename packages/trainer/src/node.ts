@@ -14,7 +14,8 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
 } from './checkpoint.js';
-import { type FitOptions, type FitResult, fit as fitInMemory } from './fit.js';
+import { fit as fitInMemory } from './fit.js';
+import type { FitOptions, FitResult } from './fit-options.js';
 import type { TrainableModel } from './model.js';
 
 // Kept here for code that imported it from the trainer; one implementation, in @lenet/tensor/node.

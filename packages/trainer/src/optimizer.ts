@@ -1,3 +1,5 @@
+import { Tensor } from '@lenet/tensor';
+
 /**
  * What an optimizer needs of a parameter: its values and its gradient, both as float32 arrays
  * updated in place. `@lenet/tensor`'s `Tensor` fits. `data` is read once per step (never kept),
@@ -80,7 +82,9 @@ export abstract class Optimizer {
   stateDict(): OptimizerState {
     const slots: Record<string, Float32Array[]> = {};
     for (const [name, buffers] of Object.entries(this.slots())) {
-      slots[name] = buffers.map((buffer) => buffer.slice());
+      slots[name] = buffers.map((buffer) =>
+        buffer instanceof Tensor ? Float32Array.from(buffer.toArray() as number[]) : buffer.slice(),
+      );
     }
     return {
       kind: this.kind,
@@ -115,9 +119,10 @@ export abstract class Optimizer {
         );
       }
       buffers.forEach((buffer, index) => {
-        if (given[index].length !== buffer.length) {
+        const length = buffer instanceof Tensor ? buffer.size : buffer.length;
+        if (given[index].length !== length) {
           throw new RangeError(
-            `${this.kind}.loadStateDict: buffer '${name}' of parameter ${index} has ${given[index].length} values, expected ${buffer.length}`,
+            `${this.kind}.loadStateDict: buffer '${name}' of parameter ${index} has ${given[index].length} values, expected ${length}`,
           );
         }
       });
@@ -127,7 +132,10 @@ export abstract class Optimizer {
     this.loadHyperparameters(rest);
     for (const [name, buffers] of Object.entries(own)) {
       buffers.forEach((buffer, index) => {
-        buffer.set(state.slots[name][index]);
+        const values = state.slots[name][index];
+        // A tensor is written through a kernel (beta 0: the old values are ignored).
+        if (buffer instanceof Tensor) buffer.add_(Float32Array.from(values), { beta: 0 });
+        else buffer.set(values);
       });
     }
     this.stepCount = state.stepCount;
@@ -146,11 +154,24 @@ export abstract class Optimizer {
 
   protected abstract loadHyperparameters(values: Record<string, number | boolean>): void;
 
-  /** The per-parameter buffers, by name (the live arrays, not copies). */
-  protected abstract slots(): Record<string, Float32Array[]>;
+  /**
+   * The per-parameter buffers, by name (the live arrays or tensors, not copies): tensors are
+   * read with `toArray()` and written with `add_`, never through a view of their storage.
+   */
+  protected abstract slots(): Record<string, (Float32Array | Tensor)[]>;
 
   /** Recomputes anything derived from the slots after a load. */
   protected afterLoad(): void {}
+
+  /**
+   * Whether the update can run as tensor ops: every parameter a float32 `Tensor` (as in `fit`),
+   * not a plain `{ data, grad }` pair.
+   */
+  protected parametersAreTensors(): boolean {
+    return this.parameters.every(
+      (parameter) => parameter instanceof Tensor && parameter.dtype === 'float32',
+    );
+  }
 
   /** One zeroed buffer per parameter, the size of that parameter. */
   protected zerosLikeParameters(): Float32Array[] {

@@ -3,7 +3,7 @@
 // `BatchRunner` of compiled programs. Training, evaluation and SDLM's curvature all go through it.
 import { checkSamples, type LabelledSamples } from './data.js';
 import type { EvaluateOptions, Evaluation } from './evaluate.js';
-import type { FitOptions } from './fit.js';
+import type { FitOptions } from './fit-options.js';
 import type { TrainableModel } from './model.js';
 import { DataParallel } from './parallel/data-parallel.js';
 import { evaluateParallel } from './parallel/evaluate-parallel.js';

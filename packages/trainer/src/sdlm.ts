@@ -1,4 +1,4 @@
-import { type Backend, getBackend, type Storage, type SubtractProductArgs } from '@lenet/tensor';
+import { getBackend, type Tensor, zeros } from '@lenet/tensor';
 import {
   checkNonNegative,
   type EpochContext,
@@ -49,23 +49,22 @@ export class SDLM extends Optimizer {
   private readonly stepScale: Float32Array[];
   private estimated = false;
   /**
-   * learningRate * stepScale in backend memory, so that a step is one fused kernel per
-   * parameter (w -= rs * g, `subtractProduct`) rather than a JavaScript loop: at batch size 1
-   * the update of 60,000 weights costs as much as LeNet-5's forward and backward. Rebuilt when
-   * the rate or the curvature changes (once per pass with the paper's schedule); allocated once.
+   * learningRate * stepScale as tensors, so that a step is one fused kernel per parameter
+   * (w -= rs * g, `subtractProduct_`) rather than a JavaScript loop: at batch size 1 the
+   * update of 60,000 weights costs as much as LeNet-5's forward and backward. Rebuilt when
+   * the rate or the curvature changes (once per pass with the paper's schedule); allocated
+   * once per backend.
    */
-  private kernelPath: {
-    backend: Backend;
-    scaledSteps: Storage[];
+  private tensorPath: {
+    backend: string;
+    scaledSteps: Tensor[];
+    /** Host scratch where rate * stepScale is computed before it is copied in. */
+    scaledValues: Float32Array[];
     /** The learning rate scaledSteps hold; NaN when they must be recomputed. */
     rate: number;
   } | null = null;
-  private readonly update: SubtractProductArgs = {
-    length: 0,
-    a: new Float32Array(0),
-    b: new Float32Array(0),
-    output: new Float32Array(0),
-  };
+  /** Whether every parameter is a Tensor, so that a step runs as in-place tensor ops. */
+  private readonly onTensors: boolean;
 
   constructor(parameters: Iterable<Parameter>, options: SDLMOptions = {}) {
     super(parameters, options.learningRate ?? 0.0005);
@@ -80,6 +79,7 @@ export class SDLM extends Optimizer {
     }
     this.curvature = this.zerosLikeParameters();
     this.stepScale = this.zerosLikeParameters();
+    this.onTensors = this.parametersAreTensors();
   }
 
   override beforeEpoch(context: EpochContext): void {
@@ -158,48 +158,44 @@ export class SDLM extends Optimizer {
         'SDLM.step: no curvature estimate yet; train with fit() (which estimates it before each pass) or call setCurvature() first',
       );
     }
-    const backend = getBackend();
-    // The reference backend's kernels are no faster than the loop; weight decay needs it too.
-    if (this.weightDecay !== 0 || !backend.ownKernels.includes('subtractProduct')) {
+    // Weight decay, or parameters given as plain arrays, take the loop.
+    if (this.weightDecay !== 0 || !this.onTensors) {
       super.step();
       return;
     }
     this.stepCount++;
-    const path = this.prepareKernelPath(backend);
-    const { update } = this;
-    const parameters = this.parameters;
+    const scaledSteps = this.prepareTensorPath();
+    const parameters = this.parameters as readonly Tensor[];
     for (let index = 0; index < parameters.length; index++) {
-      const parameter = parameters[index];
-      const gradient = parameter.grad;
-      if (!gradient) continue;
-      const weights = parameter.data;
-      update.length = weights.length;
-      update.a = path.scaledSteps[index].data;
-      update.b = gradient.data;
-      update.output = weights;
-      backend.subtractProduct(update);
+      const weights = parameters[index];
+      const gradient = weights.grad;
+      if (gradient) weights.subtractProduct_(scaledSteps[index], gradient);
     }
   }
 
-  private prepareKernelPath(backend: Backend) {
-    let path = this.kernelPath;
+  private prepareTensorPath(): Tensor[] {
+    const backend = getBackend().name;
+    let path = this.tensorPath;
     if (path?.backend !== backend) {
       path = {
         backend,
-        scaledSteps: this.parameters.map((parameter) => backend.allocate(parameter.data.length)),
+        scaledSteps: this.parameters.map((parameter) => zeros([parameter.data.length])),
+        scaledValues: this.zerosLikeParameters(),
         rate: Number.NaN,
       };
-      this.kernelPath = path;
+      this.tensorPath = path;
     }
     if (path.rate !== this.learningRate) {
       const rate = this.learningRate;
       this.stepScale.forEach((scale, index) => {
-        const scaled = path.scaledSteps[index].data;
+        // rate * scale rounded once (as before), then copied in (beta 0, alpha 1: exact).
+        const scaled = path.scaledValues[index];
         for (let i = 0; i < scale.length; i++) scaled[i] = rate * scale[i];
+        path.scaledSteps[index].add_(scaled, { beta: 0 });
       });
       path.rate = rate;
     }
-    return path;
+    return path.scaledSteps;
   }
 
   protected updateParameter(index: number, weights: Float32Array, gradient: Float32Array): void {
@@ -242,7 +238,7 @@ export class SDLM extends Optimizer {
   }
 
   private updateStepScale(): void {
-    if (this.kernelPath) this.kernelPath.rate = Number.NaN;
+    if (this.tensorPath) this.tensorPath.rate = Number.NaN;
     this.curvature.forEach((values, index) => {
       const scale = this.stepScale[index];
       for (let i = 0; i < values.length; i++) scale[i] = 1 / (this.mu + values[i]);

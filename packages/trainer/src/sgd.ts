@@ -1,5 +1,4 @@
-import { type Backend, type GemmArgs, getBackend, type Storage } from '@lenet/tensor';
-import { axpyArgs } from './axpy-args.js';
+import { type Tensor, zeros } from '@lenet/tensor';
 import {
   checkFraction,
   checkNonNegative,
@@ -30,11 +29,12 @@ export class SGD extends Optimizer {
   momentum: number;
   nesterov: boolean;
   weightDecay: number;
-  /** Velocity per parameter, in backend memory (kernels update it in place); read `data` at use. */
-  private readonly velocity: Storage[];
-  /** A one-element 1.0 in backend memory: the A of the GEMMs that do the update (see `step`). */
-  private one: { backend: Backend; storage: Storage } | null = null;
-  private readonly axpyArgs: GemmArgs = axpyArgs();
+  /** Velocity per parameter: tensors the update ops change in place. */
+  private readonly velocity: Tensor[];
+  /** Whether every parameter is a Tensor, so that a step runs as in-place tensor ops. */
+  private readonly onTensors: boolean;
+  /** The scales of each `add_`, one object reused (a step allocates nothing). */
+  private readonly scales = { alpha: 1, beta: 1 };
 
   constructor(parameters: Iterable<Parameter>, options: SGDOptions) {
     super(parameters, options.learningRate);
@@ -44,61 +44,40 @@ export class SGD extends Optimizer {
     if (this.nesterov && this.momentum === 0) {
       throw new RangeError('SGD: nesterov needs momentum > 0');
     }
-    const backend = getBackend();
-    this.velocity =
-      this.momentum > 0 ? this.parameters.map((p) => backend.allocate(p.data.length)) : [];
+    this.onTensors = this.parametersAreTensors();
+    this.velocity = this.momentum > 0 ? this.parameters.map((p) => zeros([p.data.length])) : [];
   }
 
   /**
-   * On a backend with its own GEMM (wasm) and without weight decay, each update is one or two
-   * GEMMs of depth 1 per parameter, y = alpha * x + beta * y (BLAS's axpy): at batch size 1 the
-   * JavaScript loop over 60,000 weights costs as much as LeNet-5's forward and backward.
+   * On tensors and without weight decay, each update is one or two in-place `add_` per
+   * parameter (y = alpha x + beta y, one kernel each): at batch size 1 a JavaScript loop over
+   * 60,000 weights costs as much as LeNet-5's forward and backward.
    */
   override step(): void {
-    const backend = getBackend();
-    if (this.weightDecay !== 0 || !backend.ownKernels.includes('gemm')) {
+    if (this.weightDecay !== 0 || !this.onTensors) {
       super.step();
       return;
     }
     this.stepCount++;
-    if (this.one?.backend !== backend) {
-      const storage = backend.allocate(1);
-      storage.data[0] = 1;
-      this.one = { backend, storage };
-    }
-    const { learningRate: rate, momentum, nesterov } = this;
-    const parameters = this.parameters;
+    const { learningRate: rate, momentum, nesterov, scales } = this;
+    const parameters = this.parameters as readonly Tensor[];
     for (let index = 0; index < parameters.length; index++) {
-      const parameter = parameters[index];
-      const gradient = parameter.grad;
+      const weights = parameters[index];
+      const gradient = weights.grad;
       if (!gradient) continue;
       if (momentum === 0) {
-        this.axpy(backend, -rate, gradient.data, 1, parameter.data); // w -= rate g
+        weights.add_(gradient, scale(scales, -rate, 1)); // w -= rate g
         continue;
       }
       const velocity = this.velocity[index];
-      this.axpy(backend, 1, gradient.data, momentum, velocity.data); // v = momentum v + g
+      velocity.add_(gradient, scale(scales, 1, momentum)); // v = momentum v + g
       if (nesterov) {
-        this.axpy(backend, -rate, gradient.data, 1, parameter.data);
-        this.axpy(backend, -rate * momentum, velocity.data, 1, parameter.data);
+        weights.add_(gradient, scale(scales, -rate, 1));
+        weights.add_(velocity, scale(scales, -rate * momentum, 1));
       } else {
-        this.axpy(backend, -rate, velocity.data, 1, parameter.data); // w -= rate v
+        weights.add_(velocity, scale(scales, -rate, 1)); // w -= rate v
       }
     }
-  }
-
-  /** y = alpha * x + beta * y as a [1 x 1] x [1 x n] GEMM. */
-  private axpy(backend: Backend, alpha: number, x: Float32Array, beta: number, y: Float32Array) {
-    const args = this.axpyArgs;
-    args.n = x.length;
-    args.alpha = alpha;
-    args.beta = beta;
-    args.a = this.one!.storage.data;
-    args.b = x;
-    args.ldb = x.length;
-    args.c = y;
-    args.ldc = y.length;
-    backend.gemm(args);
   }
 
   protected updateParameter(index: number, weights: Float32Array, gradient: Float32Array): void {
@@ -111,6 +90,8 @@ export class SGD extends Optimizer {
       }
       return;
     }
+    // The plain-array path ({ data, grad } parameters, or weight decay) reads the velocity's
+    // values in place.
     const velocity = this.velocity[index].data;
     const nesterov = this.nesterov;
     for (let i = 0; i < weights.length; i++) {
@@ -140,7 +121,13 @@ export class SGD extends Optimizer {
     );
   }
 
-  protected slots(): Record<string, Float32Array[]> {
-    return this.momentum > 0 ? { velocity: this.velocity.map((storage) => storage.data) } : {};
+  protected slots(): Record<string, Tensor[]> {
+    return this.momentum > 0 ? { velocity: this.velocity } : {};
   }
+}
+
+function scale(scales: { alpha: number; beta: number }, alpha: number, beta: number) {
+  scales.alpha = alpha;
+  scales.beta = beta;
+  return scales;
 }

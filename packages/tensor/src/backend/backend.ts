@@ -18,13 +18,10 @@
  * - Gradient and curvature rules are not kernels: autograd (src/ops/) expresses them with these
  *   kernels, so a new backend gets every gradient and the SDLM curvature pass for free. Only the few backward passes that are their
  *   own computation (conv2d, pooling, unary derivatives, log-softmax) are kernels.
- * - Backends register with `registerBackend(name, kernels)`, possibly with only some kernels:
+ * - Backends register with `registerBackend(name, kernels)` (src/backend/registry.ts), possibly with only some kernels:
  *   the rest fall back to `reference` (src/backend/reference/), the readable specification
  *   that every backend is tested against (src/backend/conformance.ts).
  */
-import { referenceKernels } from './reference/reference-backend.js';
-import { createWasmBackendSync } from './wasm/wasm-backend.js';
-
 /** A block of float32 memory owned by a backend. */
 export interface Storage {
   /** Number of float32 elements. */
@@ -242,6 +239,50 @@ export interface FillArgs {
 }
 
 /**
+ * y[i] = alpha * x[i] + beta * y[i] over contiguous vectors (BLAS's axpy, with beta): each
+ * product rounded to float32 (alpha and beta first), then the sum, never fused. beta = 0
+ * ignores what y held; alpha = 0 ignores x (y = beta * y). An optimizer's update, a momentum
+ * buffer, a weighted sum of gradients.
+ */
+export interface AxpyArgs {
+  length: number;
+  alpha: number;
+  x: Float32Array;
+  /** First element of x (default 0), so x can be a row of a larger array. */
+  xOffset?: number;
+  beta: number;
+  /** Read (unless beta = 0) and written; aliases x only when it is the same vector. */
+  y: Float32Array;
+}
+
+/**
+ * One Adam step (Kingma & Ba 2015) over contiguous vectors, in place, computed in float64 and
+ * stored as float32: g = gradient + gradientDecay w; m = beta1 m + (1 - beta1) g;
+ * v = beta2 v + (1 - beta2) g g; w = w weightScale - stepSize m / (sqrt(v / correction2) +
+ * epsilon), with the unrounded m and v. Adam: gradientDecay = beta, weightScale = 1; AdamW:
+ * gradientDecay = 0, weightScale = 1 - lr beta.
+ */
+export interface AdamUpdateArgs {
+  length: number;
+  /** Read and written. */
+  weights: Float32Array;
+  gradient: Float32Array;
+  /** Read and written. */
+  firstMoment: Float32Array;
+  /** Read and written. */
+  secondMoment: Float32Array;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** learningRate / (1 - beta1^t). */
+  stepSize: number;
+  /** 1 - beta2^t. */
+  correction2: number;
+  gradientDecay: number;
+  weightScale: number;
+}
+
+/**
  * Fused per-channel bias and activation over data laid out [outer, channels, inner]
  * (NCHW conv outputs: outer = batch, inner = height * width; dense layers: inner = 1):
  * output[o, c, i] = activation(input[o, c, i] + bias[c]). output may be input.
@@ -433,6 +474,10 @@ export interface BackendKernels {
   subtractProduct(args: SubtractProductArgs): void;
   /** Sets every element of a block to one value. */
   fill(args: FillArgs): void;
+  /** In-place y = alpha * x + beta * y over contiguous vectors. */
+  axpy(args: AxpyArgs): void;
+  /** One in-place Adam step (moments and weights), in float64 arithmetic. */
+  adamUpdate(args: AdamUpdateArgs): void;
   /** Fused per-channel bias + activation. */
   biasActivation(args: BiasActivationArgs): void;
   /** Backward of the fused bias + activation, including the bias gradient. */
@@ -464,112 +509,6 @@ export interface Backend extends BackendKernels {
   readonly ownKernels: readonly (keyof BackendKernels)[];
   /** Which build of the backend runs, when it has several (`wasm`: relaxed-simd, simd, scalar). */
   readonly variant?: string;
-}
-
-const registry = new Map<string, Backend>();
-
-/**
- * Registers (or replaces) a backend under `name`. Kernels it does not provide fall back to
- * `reference`. Call it from the backend's own setup function, not as an import side effect.
- * Returns the complete backend.
- */
-export function registerBackend(
-  name: string,
-  kernels: Partial<BackendKernels>,
-  details: { variant?: string } = {},
-): Backend {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError('registerBackend: name must be a non-empty string');
-  }
-  if (name === 'reference' && registry.has('reference')) {
-    throw new Error('registerBackend: "reference" is the specification and cannot be replaced');
-  }
-  const ownKernels = (Object.keys(kernels) as (keyof BackendKernels)[]).filter((key) => {
-    if (!(key in referenceKernels)) {
-      throw new TypeError(
-        `registerBackend(${name}): unknown kernel "${key}"; known: ${Object.keys(referenceKernels).join(', ')}`,
-      );
-    }
-    return typeof kernels[key] === 'function';
-  });
-  const backend: Backend = { ...referenceKernels, ...kernels, name, ownKernels };
-  if (details.variant !== undefined) Object.assign(backend, { variant: details.variant });
-  registry.set(name, backend);
-  if (current.name === name) current = backend;
-  return backend;
-}
-
-let current: Backend = { ...referenceKernels, name: 'reference', ownKernels: [] };
-current = registerBackend('reference', referenceKernels);
-
-/**
- * The default backend, chosen at the first `getBackend()`: `wasm` where WebAssembly can be
- * instantiated synchronously (Node, workers; a browser page calls `await initWasmBackend()`),
- * else `reference`. The environment variable LENET_BACKEND names another default.
- */
-function defaultBackend(): Backend {
-  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } })
-    .process?.env;
-  const requested = environment?.LENET_BACKEND || 'wasm';
-  if (requested !== 'wasm') return setBackend(requested);
-  try {
-    return registerWasmBackendSync();
-  } catch {
-    return registry.get('reference')!;
-  }
-}
-
-/** Instantiates the `wasm` backend synchronously and registers it. */
-function registerWasmBackendSync(): Backend {
-  const wasm = createWasmBackendSync();
-  return registerBackend('wasm', wasm.kernels, { variant: wasm.variant });
-}
-
-let defaultChosen = false;
-
-/** Makes the backend registered as `name` the one every following op uses. */
-export function setBackend(name: string): Backend {
-  if (traceBackend !== null) {
-    throw new Error(`setBackend(${name}): cannot change the backend while compile is tracing`);
-  }
-  defaultChosen = true;
-  if (name === 'wasm' && !registry.has('wasm')) registerWasmBackendSync();
-  const backend = registry.get(name);
-  if (!backend) {
-    throw new Error(
-      `setBackend: no backend named "${name}"; registered: ${[...registry.keys()].join(', ')}`,
-    );
-  }
-  current = backend;
-  return backend;
-}
-
-/** While `compile` records a trace: the recording wrapper of the current backend. */
-let traceBackend: Backend | null = null;
-
-/** @internal Used by `compile` (src/compile/trace.ts) to record kernel calls; null ends it. */
-export function setTraceBackend(backend: Backend | null): void {
-  traceBackend = backend;
-}
-
-/** The backend ops currently run on. */
-export function getBackend(): Backend {
-  if (traceBackend !== null) return traceBackend;
-  if (!defaultChosen) {
-    defaultChosen = true;
-    current = defaultBackend();
-  }
-  return current;
-}
-
-/** The registered backend called `name`, or undefined. */
-export function findBackend(name: string): Backend | undefined {
-  return registry.get(name);
-}
-
-/** Names of all registered backends, `reference` first. */
-export function backendNames(): string[] {
-  return [...registry.keys()];
 }
 
 /** Output length of a convolution or pooling window along one dimension. */

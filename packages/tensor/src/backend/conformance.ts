@@ -1,10 +1,10 @@
 // The conformance suite: every kernel a backend implements itself, run side by side with
 // `reference` on the same random inputs (odd sizes, size 1, large, transposes, broadcasts,
 // padding and strides, the connection table), compared with a tolerance stated per kernel.
-// Test support, not shipped: a backend's test calls `runConformanceSuite('<name>')` after
-// registering it (see reference.conformance.test.ts). Kernels a backend does not implement
-// fall back to `reference` and are listed as skipped.
-import { describe, expect, it } from 'vitest';
+// Shipped as `@lenet/tensor/testing` so a third-party backend can run it. It imports no test
+// framework: `runConformanceSuite(name, { describe, it })` declares the cases in the caller's
+// (vitest, node:test, ...), and `checkConformance(name)` runs them all and returns the
+// mismatches. Kernels a backend does not implement fall back to `reference` and are skipped.
 import { Generator } from '../generator.js';
 import { lenet5C3Mask } from '../testing/lenet5-c3.js';
 import {
@@ -12,13 +12,13 @@ import {
   type Backend,
   type BackendKernels,
   type BinaryOp,
-  findBackend,
   type PoolMode,
   type Storage,
   type SubsamplingGeometry,
   type UnaryOp,
   windowOutputSize,
 } from './backend.js';
+import { findBackend } from './registry.js';
 
 type KernelName = Exclude<keyof BackendKernels, 'allocate'>;
 
@@ -37,6 +37,8 @@ export const conformanceTolerances: Record<KernelName, { rtol: number; atol: num
   binary: { rtol: 1e-5, atol: 1e-6 },
   fill: { rtol: 0, atol: 0 },
   subtractProduct: { rtol: 0, atol: 0 }, // one rounded product and one rounded difference
+  axpy: { rtol: 0, atol: 0 }, // two rounded products and one rounded sum
+  adamUpdate: { rtol: 0, atol: 0 }, // float64 arithmetic in a fixed order, stored as float32
   subsampling: { rtol: 1e-5, atol: 1e-6 },
   subsamplingBackward: { rtol: 1e-4, atol: 1e-4 }, // float32 sums over batch * positions
   biasActivation: { rtol: 1e-5, atol: 1e-6 },
@@ -825,6 +827,70 @@ function fillCases(g: Generator): KernelCase[] {
   }));
 }
 
+function axpyCases(g: Generator): KernelCase[] {
+  // Lengths around the SIMD widths, a parameter-sized vector, an offset into x, and the
+  // special scales (beta 0 ignores y, alpha 0 ignores x, beta 1 is a plain update).
+  const cases: [number, number, number, number][] = [
+    [1, 0.7, 0, 0.9],
+    [7, -0.01, 0, 1],
+    [8, 1, 0, 0.9],
+    [13, -0.3, 5, 0],
+    [48_000, -0.001, 0, 1],
+    [9, 0, 2, 0.5],
+    [6, 0, 0, 0],
+  ];
+  return cases.map(([length, alpha, xOffset, beta]) => ({
+    label: `length ${length}, alpha ${alpha}, x offset ${xOffset}, beta ${beta}`,
+    inputs: { x: floats(g, length + xOffset, -2, 2) },
+    // NaN where beta = 0 shows that y's old values are ignored.
+    outputs: { y: beta === 0 ? new Float32Array(length).fill(Number.NaN) : floats(g, length) },
+    call: (backend: Backend, buffers: Buffers) =>
+      backend.axpy({
+        length,
+        alpha,
+        x: buffers.x as Float32Array,
+        xOffset,
+        beta,
+        y: buffers.y as Float32Array,
+      }),
+  }));
+}
+
+function adamUpdateCases(g: Generator): KernelCase[] {
+  // Odd lengths (SIMD tails), a parameter-sized vector, Adam (L2 through the gradient) and
+  // AdamW (decoupled decay), an early step (large bias corrections) and a late one.
+  const cases: [number, number, number, number][] = [
+    [1, 1, 0.01, 1],
+    [7, 3, 0, 0.999],
+    [13, 100, 0.001, 1],
+    [48_000, 10, 0, 0.9995],
+  ];
+  return cases.map(([length, step, gradientDecay, weightScale]) => ({
+    label: `length ${length}, step ${step}, decay ${gradientDecay}, weight scale ${weightScale}`,
+    inputs: { gradient: floats(g, length, -2, 2) },
+    outputs: {
+      weights: floats(g, length),
+      firstMoment: floats(g, length, -0.1, 0.1),
+      secondMoment: floats(g, length, 0, 0.01),
+    },
+    call: (backend: Backend, buffers: Buffers) =>
+      backend.adamUpdate({
+        length,
+        weights: buffers.weights as Float32Array,
+        gradient: buffers.gradient as Float32Array,
+        firstMoment: buffers.firstMoment as Float32Array,
+        secondMoment: buffers.secondMoment as Float32Array,
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-8,
+        stepSize: 0.001 / (1 - 0.9 ** step),
+        correction2: 1 - 0.999 ** step,
+        gradientDecay,
+        weightScale,
+      }),
+  }));
+}
+
 const subsamplingShapes: (Omit<SubsamplingGeometry, 'outHeight' | 'outWidth'> & {
   inputGradient: boolean;
 })[] = [
@@ -976,37 +1042,151 @@ function allCases(): Record<KernelName, KernelCase[]> {
     subsampling: subsamplingCases(g, false),
     subsamplingBackward: subsamplingCases(g, true),
     fill: fillCases(g),
+    axpy: axpyCases(g),
+    adamUpdate: adamUpdateCases(g),
   };
 }
 
-/**
- * Declares the conformance tests of the backend registered as `backendName` (skipped as a
- * whole when it is not registered, e.g. WebAssembly unavailable).
- */
-export function runConformanceSuite(backendName: string, options: ConformanceOptions = {}): void {
+/** One case of one kernel, ready to run against `reference`. */
+export interface ConformanceCase {
+  readonly kernel: KernelName;
+  readonly label: string;
+  readonly tolerance: { readonly rtol: number; readonly atol: number };
+  /** Why the case is not run (kernel falls back to reference, or excluded), or null. */
+  readonly skipReason: string | null;
+  /** Runs the case on the backend and on `reference`; the first mismatch as text, or null. */
+  run(): string | null;
+}
+
+/** The kernels' cases for the backend registered as `backendName` (throws if none is). */
+export function conformanceCases(
+  backendName: string,
+  options: ConformanceOptions = {},
+): ConformanceCase[] {
   const backend = findBackend(backendName);
+  if (!backend) {
+    throw new Error(
+      `conformance: no backend registered as "${backendName}"; call registerBackend first`,
+    );
+  }
   const reference = findBackend('reference')!;
-  describe.skipIf(!backend)(`conformance: ${backendName} vs reference`, () => {
-    if (!backend) return;
-    const cases = allCases();
-    for (const kernel of Object.keys(cases) as KernelName[]) {
-      const excluded = options.exclude?.[kernel];
-      const own = backend.ownKernels.includes(kernel);
-      const tolerance = conformanceTolerances[kernel];
-      describe.skipIf(!own || excluded !== undefined)(
-        `${kernel} (rtol ${tolerance.rtol}, atol ${tolerance.atol})${own ? '' : ' [falls back to reference]'}${excluded ? ` [excluded: ${excluded}]` : ''}`,
+  const cases = allCases();
+  const result: ConformanceCase[] = [];
+  for (const kernel of Object.keys(cases) as KernelName[]) {
+    const excluded = options.exclude?.[kernel];
+    const skipReason = !backend.ownKernels.includes(kernel)
+      ? 'falls back to reference'
+      : excluded !== undefined
+        ? `excluded: ${excluded}`
+        : null;
+    const tolerance = conformanceTolerances[kernel];
+    for (const kernelCase of cases[kernel]) {
+      result.push({
+        kernel,
+        label: kernelCase.label,
+        tolerance,
+        skipReason,
+        run: () => {
+          const expected = runCase(reference, kernelCase);
+          const actual = runCase(backend, kernelCase);
+          for (const name of Object.keys(expected)) {
+            const mismatch = firstMismatch(actual[name], expected[name], tolerance);
+            if (mismatch) return `${kernel} ${kernelCase.label}, output ${name}: ${mismatch}`;
+          }
+          return null;
+        },
+      });
+    }
+  }
+  return result;
+}
+
+/** |actual - expected| <= atol + rtol * |expected| everywhere (NaN matches NaN), or the first miss. */
+function firstMismatch(
+  actual: Float32Array | Int32Array,
+  expected: Float32Array | Int32Array,
+  { rtol, atol }: { rtol: number; atol: number },
+): string | null {
+  if (actual.length !== expected.length) {
+    return `expected ${expected.length} values, received ${actual.length}`;
+  }
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const b = expected[i];
+    const close =
+      a === b ||
+      (Number.isNaN(a) && Number.isNaN(b)) ||
+      Math.abs(a - b) <= atol + rtol * Math.abs(b);
+    if (!close) return `index ${i}: received ${a}, expected ${b} (rtol ${rtol}, atol ${atol})`;
+  }
+  return null;
+}
+
+/** What `runConformanceSuite` needs of a test framework (vitest's and node:test's fit). */
+export interface TestFunctions {
+  describe: ((name: string, body: () => void) => unknown) & {
+    skip: (name: string, body: () => void) => unknown;
+  };
+  it: (name: string, body: () => void) => unknown;
+}
+
+/**
+ * Declares the conformance tests of the backend registered as `backendName`, one per case,
+ * grouped by kernel, with the caller's test framework; a kernel the backend does not own (or
+ * that `options.exclude` lists) is declared skipped. A backend that is not registered (e.g.
+ * WebAssembly unavailable) gets one skipped group.
+ */
+export function runConformanceSuite(
+  backendName: string,
+  test: TestFunctions,
+  options: ConformanceOptions = {},
+): void {
+  const title = `conformance: ${backendName} vs reference`;
+  if (!findBackend(backendName)) {
+    test.describe
+      .skip(title, () => {});
+    return;
+  }
+  const cases = conformanceCases(backendName, options);
+  test.describe(title, () => {
+    for (const kernel of new Set(cases.map((c) => c.kernel))) {
+      const ofKernel = cases.filter((c) => c.kernel === kernel);
+      const { tolerance, skipReason } = ofKernel[0];
+      const group = skipReason === null ? test.describe : test.describe.skip;
+      group(
+        `${kernel} (rtol ${tolerance.rtol}, atol ${tolerance.atol})${skipReason ? ` [${skipReason}]` : ''}`,
         () => {
-          for (const kernelCase of cases[kernel]) {
-            it(kernelCase.label, () => {
-              const expected = runCase(reference, kernelCase);
-              const actual = runCase(backend, kernelCase);
-              for (const name of Object.keys(expected)) {
-                expect(actual[name], name).toBeAllclose(expected[name], tolerance);
-              }
+          for (const kernelCase of ofKernel) {
+            test.it(kernelCase.label, () => {
+              const mismatch = kernelCase.run();
+              if (mismatch !== null) throw new Error(mismatch);
             });
           }
         },
       );
     }
   });
+}
+
+/**
+ * Runs every case the backend owns, outside any test framework. Returns the mismatches
+ * (empty when the backend conforms) and how many cases ran and were skipped.
+ */
+export function checkConformance(
+  backendName: string,
+  options: ConformanceOptions = {},
+): { passed: number; skipped: number; failures: string[] } {
+  let passed = 0;
+  let skipped = 0;
+  const failures: string[] = [];
+  for (const kernelCase of conformanceCases(backendName, options)) {
+    if (kernelCase.skipReason !== null) {
+      skipped++;
+      continue;
+    }
+    const mismatch = kernelCase.run();
+    if (mismatch === null) passed++;
+    else failures.push(mismatch);
+  }
+  return { passed, skipped, failures };
 }

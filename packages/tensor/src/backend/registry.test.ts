@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { zeros } from '../creation.js';
-import { backendNames, getBackend, registerBackend, type Storage, setBackend } from './backend.js';
+import type { Storage } from './backend.js';
+import { backendNames, getBackend, registerBackend, setBackend } from './registry.js';
 
 afterEach(() => {
   setBackend('reference');

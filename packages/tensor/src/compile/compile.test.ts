@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { noGrad } from '../autograd.js';
-import {
-  type Backend,
-  type BackendKernels,
-  findBackend,
-  getBackend,
-  registerBackend,
-  setBackend,
-} from '../backend/backend.js';
+import type { Backend, BackendKernels } from '../backend/backend.js';
+import { findBackend, getBackend, registerBackend, setBackend } from '../backend/registry.js';
 import { full, randn, tensor, zeros } from '../creation.js';
 import { Generator } from '../generator.js';
 import { squaredDistance } from '../ops/distance.js';

@@ -19,7 +19,8 @@
 //   traced again, so a replay always does what the eager function would have done.
 
 import { isGradEnabled } from '../autograd.js';
-import { type Backend, type CopyArgs, getBackend } from '../backend/backend.js';
+import type { Backend, CopyArgs } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { copyInto } from '../ops/shape.js';
 import { type DType, Tensor } from '../tensor.js';
 import { recordTrace, type StorageField, type Trace, type TracedCall } from './trace.js';

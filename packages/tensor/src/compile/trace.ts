@@ -7,13 +7,8 @@
 // memory grows: a replay reads `storage.data` again before each call. Work that is not a kernel
 // (drawing random numbers, attaching a gradient to its leaf) goes through `hostStep`, which runs
 // it now and records it to run again at every replay.
-import {
-  type Backend,
-  type BackendKernels,
-  getBackend,
-  type Storage,
-  setTraceBackend,
-} from '../backend/backend.js';
+import type { Backend, BackendKernels, Storage } from '../backend/backend.js';
+import { getBackend, setTraceBackend } from '../backend/registry.js';
 import { type DType, setTraceObserver, type Tensor } from '../tensor.js';
 
 type AnyStorage = Storage | { readonly length: number; readonly data: Int32Array };

@@ -1,7 +1,8 @@
 // 2-D convolution (NCHW) with stride, zero padding, bias and an optional connection table:
 // forward, gradient and curvature rule (src/autograd.ts).
 import { gaussNewton, recordOp } from '../autograd.js';
-import { getBackend, windowOutputSize } from '../backend/backend.js';
+import { windowOutputSize } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, pair } from './checks.js';

@@ -2,7 +2,7 @@
 // directly from the differences: the expansion |x|^2 + |c|^2 - 2 x.c cancels catastrophically
 // when x is near a centre. Forward, gradient and curvature rule side by side.
 import { recordOp, withOwnTerm } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './checks.js';

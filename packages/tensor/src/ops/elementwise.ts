@@ -2,7 +2,8 @@
 // src/autograd.ts) side by side. Gradients and curvatures of broadcast operands are summed
 // back to the operand's shape (`sumTo`): a broadcast operand is a shared connection.
 import { gaussNewton, recordOp, withOwnTerm } from '../autograd.js';
-import { type Activation, type BinaryOp, getBackend, type UnaryOp } from '../backend/backend.js';
+import type { Activation, BinaryOp, UnaryOp } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, normalizeAxis } from '../shape-utils.js';
 import { type DType, Tensor } from '../tensor.js';

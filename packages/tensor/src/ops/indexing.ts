@@ -1,6 +1,6 @@
 // Gather along an axis with int32 indices, and one-hot encoding of labels.
 import { gaussNewton, recordOp } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { filled } from '../kernel-calls.js';
 import { normalizeAxis } from '../shape-utils.js';

@@ -1,7 +1,7 @@
 // Dense layer product x W^T (+ b) as one GEMM that reads the weight transposed in place, so a
 // layer stored PyTorch-style as [out, in] needs no transposed copy per step, forward or back.
 import { gaussNewton, recordOp } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat } from './checks.js';

@@ -1,6 +1,6 @@
 // Matrix products: 2-D and batched (leading axes broadcast), on the backend's GEMM.
 import { gaussNewton, recordOp } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, shapeSize } from '../shape-utils.js';
 import { Tensor } from '../tensor.js';

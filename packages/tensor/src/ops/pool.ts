@@ -1,7 +1,8 @@
 // 2-D pooling over the last two axes: max, average, and the paper's sum (its sub-sampling
 // layers multiply the sum by a trainable coefficient and add a bias, done by the layer).
 import { gaussNewton, recordOp } from '../autograd.js';
-import { getBackend, type PoolMode, windowOutputSize } from '../backend/backend.js';
+import { type PoolMode, windowOutputSize } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, pair } from './checks.js';

@@ -2,7 +2,7 @@
 // the numerically stable log-softmax / softmax / log-sum-exp, each with its gradient and
 // curvature rule (src/autograd.ts). Data is viewed as [outer, axis, inner].
 import { gaussNewton, recordOp, withOwnTerm } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { copied, filled } from '../kernel-calls.js';
 import { normalizeAxis, sameShape } from '../shape-utils.js';

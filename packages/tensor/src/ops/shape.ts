@@ -3,7 +3,7 @@
 // Work on float32 and int32 tensors alike (int32 ones never carry gradients). All are linear
 // with Jacobian entries 0 or 1, so each curvature rule is its gradient rule applied to h.
 import { gaussNewton, recordOp } from '../autograd.js';
-import { getBackend } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { hostStep } from '../compile/trace.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import { copied } from '../kernel-calls.js';

@@ -2,7 +2,8 @@
 // coefficient and one bias per output map, and an activation, on the backend's `subsampling`
 // kernels; forward, gradient and curvature rule side by side.
 import { gaussNewton, recordOp } from '../autograd.js';
-import { type Activation, getBackend, windowOutputSize } from '../backend/backend.js';
+import { type Activation, windowOutputSize } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { ShapeError } from '../errors.js';
 import { copied } from '../kernel-calls.js';
 import { Tensor } from '../tensor.js';

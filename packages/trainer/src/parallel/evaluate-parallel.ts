@@ -1,10 +1,6 @@
+import { checkBatchSize } from '../checks.js';
 import { BatchAssembler, checkSamples, type LabelledSamples } from '../data.js';
-import {
-  checkBatchSize,
-  type EvaluateOptions,
-  type Evaluation,
-  type Misclassified,
-} from '../evaluate.js';
+import type { EvaluateOptions, Evaluation, Misclassified } from '../evaluate.js';
 import { ConfusionMatrix, predictClass } from '../metrics.js';
 import type { DataParallel } from './data-parallel.js';
 

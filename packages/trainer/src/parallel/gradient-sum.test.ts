@@ -1,4 +1,4 @@
-import { backendNames, Generator, getBackend, setBackend } from '@lenet/tensor';
+import { backendNames, Generator, getBackend, setBackend, tensor, zeros } from '@lenet/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GradientSum } from './gradient-sum.js';
 
@@ -11,10 +11,11 @@ function replicaGradients(parts: number, seed: number) {
     generator.fillUniform(row, -2, 2);
     return row;
   });
-  const parameters = sizes.map((size, index) => ({
-    data: new Float32Array(size),
-    grad: { data: rows[0].slice(index * 5, index * 5 + size) },
-  }));
+  const parameters = sizes.map((size, index) => {
+    const parameter = zeros([size], { requiresGrad: true });
+    parameter.grad = tensor(rows[0].slice(index * 5, index * 5 + size));
+    return parameter;
+  });
   const workerGradients = new Float32Array(8 * (parts - 1));
   for (let replica = 1; replica < parts; replica++)
     workerGradients.set(rows[replica], (replica - 1) * 8);
@@ -40,8 +41,8 @@ describe('GradientSum', () => {
           rows.reduce((total, row, r) => total + scales[r] * row[i], 0),
         );
         const combined = Float32Array.from([
-          ...parameters[0].grad.data,
-          ...parameters[1].grad.data,
+          ...(parameters[0].grad!.toArray() as number[]),
+          ...(parameters[1].grad!.toArray() as number[]),
         ]);
         expect(combined).toBeAllclose(expected, { rtol: 1e-6, atol: 1e-7 });
         return combined;
@@ -54,6 +55,9 @@ describe('GradientSum', () => {
     const { parameters, rows, workerGradients } = replicaGradients(2, 3);
     new GradientSum().combine(parameters, Float64Array.of(0.5, 0.5), 2, workerGradients, 8);
     const expected = rows[0].map((value, i) => Math.fround(value + rows[1][i]) / 2);
-    expect([...parameters[0].grad.data, ...parameters[1].grad.data]).toEqual([...expected]);
+    expect([
+      ...(parameters[0].grad!.toArray() as number[]),
+      ...(parameters[1].grad!.toArray() as number[]),
+    ]).toEqual([...expected]);
   });
 });

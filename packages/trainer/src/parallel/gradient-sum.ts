@@ -1,16 +1,14 @@
 // The reduction step of data-parallel training: the calling thread's `.grad` becomes the
-// weighted sum of every replica's slice gradients, in replica order. Each term is one GEMM of
-// depth 1 per parameter (y = alpha x + beta y, BLAS's axpy), so on the wasm backend the sum
-// of 60,000 weights runs in WebAssembly instead of a JavaScript loop over shared memory
-// (about 35 us instead of 300 us per batch for LeNet-5, an eighth of a 16-sample slice).
-import { type Backend, type GemmArgs, getBackend, type Storage } from '@lenet/tensor';
-import { axpyArgs } from '../axpy-args.js';
-import type { Parameter } from '../optimizer.js';
+// weighted sum of every replica's slice gradients, in replica order. Each term is one in-place
+// `add_` per parameter (y = alpha x + beta y, one kernel), so on the wasm backend the sum of
+// 60,000 weights runs in WebAssembly instead of a JavaScript loop over shared memory.
+import type { Tensor } from '@lenet/tensor';
 
 export class GradientSum {
-  private readonly args: GemmArgs = axpyArgs();
-  /** A one-element 1.0 in backend memory: the A of the GEMMs. */
-  private one: { backend: Backend; storage: Storage } | null = null;
+  /** Each (replica, parameter) row of the last `workerGradients`, cut once per buffer. */
+  private rows: { source: Float32Array; parts: number; rows: Float32Array[][] } | null = null;
+  /** The scales of each `add_`, one object reused. */
+  private readonly scales = { alpha: 1, beta: 1 };
 
   /**
    * Sets each parameter's `.grad` (replica 0's slice gradients on entry) to
@@ -19,41 +17,45 @@ export class GradientSum {
    * (`parameterCount` floats each, flat in parameter order).
    */
   combine(
-    parameters: readonly Parameter[],
+    parameters: readonly Tensor[],
     scales: Float64Array,
     parts: number,
     workerGradients: Float32Array,
     parameterCount: number,
   ): void {
-    const backend = getBackend();
-    if (this.one?.backend !== backend) {
-      const storage = backend.allocate(1);
-      storage.data[0] = 1;
-      this.one = { backend, storage };
-    }
-    const args = this.args;
-    args.b = workerGradients;
-    let offset = 0;
-    for (const parameter of parameters) {
-      const size = parameter.data.length;
-      args.n = size;
-      args.ldb = size;
-      args.ldc = size;
+    const rows = this.rowsOf(parameters, parts, workerGradients, parameterCount);
+    const terms = this.scales;
+    for (let index = 0; index < parameters.length; index++) {
+      const gradient = parameters[index].grad!;
       for (let replica = 1; replica < parts; replica++) {
         // First term: grad = s1 g1 + s0 grad; then grad = s_r g_r + grad.
-        args.alpha = scales[replica];
-        args.beta = replica === 1 ? scales[0] : 1;
-        args.bOffset = (replica - 1) * parameterCount + offset;
-        // Read at use: a GEMM's scratch copy may grow WebAssembly memory and move views.
-        args.a = this.one.storage.data;
-        args.c = parameter.grad!.data;
-        backend.gemm(args);
+        terms.alpha = scales[replica];
+        terms.beta = replica === 1 ? scales[0] : 1;
+        gradient.add_(rows[replica - 1][index], terms);
       }
-      offset += size;
     }
-    // Do not keep the caller's buffers alive between batches.
-    args.b = args.c = empty;
+  }
+
+  private rowsOf(
+    parameters: readonly Tensor[],
+    parts: number,
+    source: Float32Array,
+    parameterCount: number,
+  ): Float32Array[][] {
+    const cached = this.rows;
+    if (cached?.source === source && cached.parts === parts) return cached.rows;
+    const rows: Float32Array[][] = [];
+    for (let replica = 1; replica < parts; replica++) {
+      let offset = (replica - 1) * parameterCount;
+      rows.push(
+        parameters.map((parameter) => {
+          const row = source.subarray(offset, offset + parameter.size);
+          offset += parameter.size;
+          return row;
+        }),
+      );
+    }
+    this.rows = { source, parts, rows };
+    return rows;
   }
 }
-
-const empty = new Float32Array(0);

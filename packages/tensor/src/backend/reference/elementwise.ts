@@ -3,6 +3,8 @@
 // outside each loop so every loop body is a single expression.
 import type {
   Activation,
+  AdamUpdateArgs,
+  AxpyArgs,
   BiasActivationArgs,
   BiasActivationBackwardArgs,
   BinaryArgs,
@@ -290,4 +292,34 @@ export function fill(args: FillArgs): void {
 export function subtractProduct(args: SubtractProductArgs): void {
   const { length, a, b, output } = args;
   for (let i = 0; i < length; i++) output[i] -= Math.fround(a[i] * b[i]);
+}
+
+/** y = alpha x + beta y, every product and the sum rounded to float32 (as `mul` then `add`). */
+export function axpy(args: AxpyArgs): void {
+  const { length, x, y } = args;
+  const alpha = Math.fround(args.alpha);
+  const beta = Math.fround(args.beta);
+  const xOffset = args.xOffset ?? 0;
+  if (alpha === 0) {
+    for (let i = 0; i < length; i++) y[i] = beta === 0 ? 0 : Math.fround(beta * y[i]);
+    return;
+  }
+  for (let i = 0; i < length; i++) {
+    const scaled = Math.fround(alpha * x[xOffset + i]);
+    y[i] = beta === 0 ? scaled : Math.fround(scaled + Math.fround(beta * y[i]));
+  }
+}
+
+/** One Adam step in float64 (JavaScript numbers), moments and weights stored as float32. */
+export function adamUpdate(args: AdamUpdateArgs): void {
+  const { length, weights, gradient, firstMoment, secondMoment, beta1, beta2, epsilon } = args;
+  const { stepSize, correction2, gradientDecay, weightScale } = args;
+  for (let i = 0; i < length; i++) {
+    const g = gradient[i] + gradientDecay * weights[i];
+    const m = beta1 * firstMoment[i] + (1 - beta1) * g;
+    const v = beta2 * secondMoment[i] + (1 - beta2) * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    weights[i] = weights[i] * weightScale - (stepSize * m) / (Math.sqrt(v / correction2) + epsilon);
+  }
 }

@@ -3,6 +3,8 @@
 import type { BackendKernels, Storage } from '../backend.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 import {
+  adamUpdate,
+  axpy,
   biasActivation,
   biasActivationBackward,
   binary,
@@ -36,6 +38,8 @@ export const referenceKernels: BackendKernels = {
   binary,
   subtractProduct,
   fill,
+  axpy,
+  adamUpdate,
   biasActivation,
   biasActivationBackward,
   subsampling,

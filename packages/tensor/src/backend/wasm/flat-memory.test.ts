@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { lenet5, trainStep } from '../../../bench/lenet5.js';
 import { tensor, uniform } from '../../creation.js';
 import { Generator } from '../../generator.js';
-import { registerBackend, setBackend } from '../backend.js';
+import { registerBackend, setBackend } from '../registry.js';
 import { createWasmBackendSync, wasmMemoryStatistics } from './wasm-backend.js';
 
 it('keeps WebAssembly memory flat over LeNet-5 training steps', () => {

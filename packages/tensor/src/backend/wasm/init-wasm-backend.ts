@@ -2,7 +2,8 @@
 // synchronous compilation of a module over 4 KB is refused (in Node, `getBackend()` creates it
 // synchronously on first use and this is optional).
 
-import { type Backend, registerBackend, setBackend } from '../backend.js';
+import type { Backend } from '../backend.js';
+import { registerBackend, setBackend } from '../registry.js';
 import { createWasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 
 /**

@@ -350,6 +350,41 @@ export function createWasmKernels(
       runtime.call(arrays, 0, ([output]) => wasm.fill(length, value, output));
     },
 
+    axpy(args) {
+      const { length, alpha, beta } = args;
+      const arrays: ArrayArgument[] = [
+        { array: args.x, offset: args.xOffset ?? 0, length },
+        { array: args.y, offset: 0, length, written: true },
+      ];
+      runtime.call(arrays, 0, ([x, y]) => wasm.axpy(length, alpha, x, beta, y));
+    },
+
+    adamUpdate(args) {
+      const { length } = args;
+      const arrays: ArrayArgument[] = [
+        { array: args.weights, offset: 0, length, written: true },
+        { array: args.gradient, offset: 0, length },
+        { array: args.firstMoment, offset: 0, length, written: true },
+        { array: args.secondMoment, offset: 0, length, written: true },
+      ];
+      runtime.call(arrays, 0, ([weights, gradient, first, second]) =>
+        wasm.adamUpdate(
+          length,
+          weights,
+          gradient,
+          first,
+          second,
+          args.beta1,
+          args.beta2,
+          args.epsilon,
+          args.stepSize,
+          args.correction2,
+          args.gradientDecay,
+          args.weightScale,
+        ),
+      );
+    },
+
     biasActivation(args) {
       const activation = codeOf('biasActivation', activationCodes, args.activation);
       const length = args.outer * args.channels * args.inner;

@@ -92,6 +92,13 @@ export interface WasmExports {
   binary(op: number, rank: number, layout: number, a: number, b: number, output: number): void;
   subtractProduct(n: number, a: number, b: number, output: number): void;
   fill(n: number, value: number, output: number): void;
+  axpy(n: number, alpha: number, x: number, beta: number, y: number): void;
+  // biome-ignore format: one line per group of arguments reads better
+  adamUpdate(
+    n: number, weights: number, gradient: number, first: number, second: number,
+    beta1: number, beta2: number, epsilon: number, stepSize: number, correction2: number,
+    gradientDecay: number, weightScale: number,
+  ): void;
   // biome-ignore format: one line per group of arguments reads better
   biasActivation(
     activation: number, outer: number, channels: number, inner: number, input: number,

@@ -1,8 +1,10 @@
 // The shared conformance suite on every variant of the wasm backend this process can run:
 // scalar and SIMD always; relaxed SIMD where the runtime has it (Node 22+, or Node 20 with
 // --experimental-wasm-relaxed-simd: relaxed-simd.test.ts runs this file so in a child process).
-import { registerBackend } from '../backend.js';
+
+import { describe, it } from 'vitest';
 import { runConformanceSuite } from '../conformance.js';
+import { registerBackend } from '../registry.js';
 import { isWasmVariantSupported, wasmVariants } from './feature-detect.js';
 import { createWasmBackendSync } from './wasm-backend.js';
 
@@ -12,5 +14,5 @@ for (const variant of wasmVariants) {
   // during the suite too.
   const wasm = createWasmBackendSync({ variant, residentBytesLimit: 4 * 2 ** 20 });
   registerBackend(`wasm-${variant}`, wasm.kernels, { variant });
-  runConformanceSuite(`wasm-${variant}`);
+  runConformanceSuite(`wasm-${variant}`, { describe, it });
 }

@@ -1,0 +1,11 @@
+// `@lenet/tensor/testing`: the conformance suite a backend runs against `reference`
+// (no test framework imported; see the README's "Writing a backend").
+export {
+  type ConformanceCase,
+  type ConformanceOptions,
+  checkConformance,
+  conformanceCases,
+  conformanceTolerances,
+  runConformanceSuite,
+  type TestFunctions,
+} from '../backend/conformance.js';
