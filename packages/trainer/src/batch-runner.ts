@@ -191,8 +191,9 @@ export class BatchRunner {
       this.batches.set(count, batch);
     }
     const size = this.sampleSize;
-    // Read after the allocation above, which may have moved WebAssembly-backed inputs.
-    batch.images.data.set(imagesData(images).subarray(start * size, end * size));
+    // Read after the allocation above, which may have moved WebAssembly-backed inputs; the
+    // images are copied in by a kernel (int32 labels live in JavaScript memory).
+    batch.images.add_(imagesData(images).subarray(start * size, end * size), { beta: 0 });
     batch.labels.data.set(labelsData(labels).subarray(start, end));
     return batch;
   }
