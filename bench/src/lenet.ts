@@ -1,8 +1,9 @@
-// This project: LeNet-5 (modern form) on the `reference` or `wasm` backend, 1 or 2 threads,
-// through the path `fit` takes: the DataParallel engine, whose replicas (this thread alone
-// for one thread, and for a batch of 1, which is not split) run compiled programs.
+// This project: LeNet-5 (modern form) on the `reference` or `wasm` backend, 1 or 2 threads.
+// Training takes the path `fit` takes: the DataParallel engine, whose replicas (this thread
+// alone for one thread, and for a batch of 1, which is not split) run compiled programs.
+// Inference is a compiled forward on one thread, the engine's split evaluation on two.
 import { lenet5Modern } from '@lenet/nn-layers';
-import { noGrad, setBackend, tensor } from '@lenet/tensor';
+import { compile, noGrad, setBackend, type Tensor, tensor } from '@lenet/tensor';
 import { DataParallel, SGD } from '@lenet/trainer';
 import {
   type ContenderResult,
@@ -39,16 +40,24 @@ export async function measureLenet(backend: string, threads: number): Promise<Co
       );
     }
     if (threads > 1) figures.notes.push('batch 1 is not split: it runs on one thread');
+    // Inference: a compiled forward (no loss) on this thread; split over the replicas when
+    // there are several and the batch can be split.
+    const forward = compile((images: Tensor) => noGrad(() => model.forward(images)));
+    model.eval();
     for (const batch of INFER_BATCHES) {
       const { images, labels } = syntheticBatch(batch);
+      const input = tensor(images, [batch, 1, 32, 32]);
       figures.set(
         'infer',
         batch,
-        await imagesPerSecondAsync(async () => {
-          await engine.evaluateBatch(images, labels, batch);
-        }, batch),
+        threads === 1 || batch === 1
+          ? imagesPerSecond(() => void forward(input), batch)
+          : await imagesPerSecondAsync(async () => {
+              await engine.evaluateBatch(images, labels, batch);
+            }, batch),
       );
     }
+    model.train();
     if (threads === 1) {
       // What calling the model through the autograd ops gives (no tape under noGrad).
       const { images } = syntheticBatch(1);
