@@ -129,7 +129,7 @@ export abstract class Module {
 
   /** Zeroes every parameter's gradient in place (no allocation). */
   zeroGrad(): void {
-    for (const parameter of this.parameters()) parameter.grad?.data.fill(0);
+    for (const parameter of this.parameters()) parameter.grad?.fill_(0);
   }
 
   /** Number of trainable parameter values (the paper's "free parameters"). */
@@ -194,7 +194,9 @@ export abstract class Module {
     }
     for (const [name, tensor] of own) {
       const given = entries.get(name);
-      if (given) tensor.data.set(given.data);
+      // Float32 values are copied in by a kernel; int32 tensors live in JavaScript memory.
+      if (given && tensor.dtype === 'float32') tensor.add_(given.data, { beta: 0 });
+      else if (given) tensor.data.set(given.data);
     }
   }
 

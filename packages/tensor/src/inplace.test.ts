@@ -35,6 +35,14 @@ describe.each(backendNames())('in-place updates on %s', (name) => {
     expect(Array.from(y.data)).toEqual([2, 4, 6]);
   });
 
+  it('fill_ overwrites every element, NaN included (zeroing a gradient)', () => {
+    setBackend(name);
+    const g = tensor([Number.NaN, 3, -1, 7, 2]);
+    expect(g.fill_(0)).toBe(g);
+    expect(Array.from(g.data)).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(g.fill_(0.25).data)).toEqual([0.25, 0.25, 0.25, 0.25, 0.25]);
+  });
+
   it('mul_ scales in place; subtractProduct_ subtracts the rounded product', () => {
     setBackend(name);
     const y = tensor([1, -2, 3]);

@@ -2,7 +2,7 @@
 // the tensors' own storage, nothing allocated. Not recorded by autograd (as PyTorch's
 // updates under `torch.no_grad()`); the methods `add_`, `mul_` and `subtractProduct_` of
 // `Tensor` call these, and `adamUpdate_` is Adam's fused step.
-import type { AdamUpdateArgs, AxpyArgs, SubtractProductArgs } from './backend/backend.js';
+import type { AdamUpdateArgs, AxpyArgs, FillArgs, SubtractProductArgs } from './backend/backend.js';
 import { getBackend } from './backend/registry.js';
 import { DTypeError, ShapeError } from './errors.js';
 import type { DType, Tensor } from './tensor.js';
@@ -55,6 +55,19 @@ export function addInPlace(
   args.y = target.storage.data as Float32Array;
   backend.axpy(args);
   args.x = args.y = empty;
+}
+
+const fillArgs: FillArgs = { length: 0, value: 0, output: new Float32Array(0) };
+
+/** Every element of target becomes `value` (PyTorch's `fill_`, `zero_`). */
+export function fillInPlace(target: Tensor<DType>, value: number): void {
+  checkFloat('fill_', target);
+  const args = fillArgs;
+  args.length = target.size;
+  args.value = value;
+  args.output = target.storage.data as Float32Array;
+  getBackend().fill(args);
+  args.output = empty;
 }
 
 /** target = factor * target. */

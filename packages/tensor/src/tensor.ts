@@ -6,7 +6,13 @@ import type { Storage } from './backend/backend.js';
 import { getBackend } from './backend/registry.js';
 import { DTypeError } from './errors.js';
 import { formatTensor } from './format.js';
-import { type AddOptions, addInPlace, mulInPlace, subtractProductInPlace } from './inplace.js';
+import {
+  type AddOptions,
+  addInPlace,
+  fillInPlace,
+  mulInPlace,
+  subtractProductInPlace,
+} from './inplace.js';
 import * as elementwise from './ops/elementwise.js';
 import * as indexing from './ops/indexing.js';
 import { matmul } from './ops/matmul.js';
@@ -255,6 +261,12 @@ export class Tensor<D extends DType = 'float32'> {
    */
   add_(other: Tensor | Float32Array, options?: AddOptions): this {
     addInPlace(this, other, options);
+    return this;
+  }
+
+  /** In place: every element becomes `value` (0 zeroes a gradient). Not recorded by autograd. */
+  fill_(value: number): this {
+    fillInPlace(this, value);
     return this;
   }
 

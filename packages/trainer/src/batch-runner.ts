@@ -117,7 +117,7 @@ export class BatchRunner {
     let offset = 0;
     for (const parameter of this.parameters) {
       const size = parameter.size;
-      parameter.data.set(weights.subarray(offset, offset + size));
+      parameter.add_(weights.subarray(offset, offset + size), { beta: 0 });
       offset += size;
     }
   }

@@ -72,7 +72,11 @@ export abstract class Optimizer {
 
   /** Sets every parameter's gradient to zero, in place. */
   zeroGrad(): void {
-    for (const parameter of this.parameters) parameter.grad?.data.fill(0);
+    for (const parameter of this.parameters) {
+      const grad = parameter.grad;
+      if (grad instanceof Tensor) grad.fill_(0);
+      else grad?.data.fill(0);
+    }
   }
 
   /** Called by `fit` before each pass; SDLM re-estimates its curvature here. */

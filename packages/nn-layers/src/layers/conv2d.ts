@@ -5,7 +5,7 @@
  * (so the kernel layout stays dense) but are zero, never trained and not counted as
  * parameters by `parameterCount()`.
  */
-import { conv2d, Generator, type Tensor, zeros } from '@lenet/tensor';
+import { conv2d, Generator, type Tensor, tensor } from '@lenet/tensor';
 import { type InitScheme, initialize } from '../init.js';
 import { Module } from '../module.js';
 import { applyBiasActivation, type FusedActivation } from './activation.js';
@@ -63,16 +63,14 @@ export class Conv2d extends Module {
     const init = options.init ?? 'lecun98';
     const [kernelHeight, kernelWidth] = this.kernelSize;
     const area = kernelHeight * kernelWidth;
-    this.weight = this.registerParameter(
-      'weight',
-      zeros([outChannels, inChannels, kernelHeight, kernelWidth]),
-    );
+    // Drawn in host memory, then copied into tensors (`tensor()`): no view of backend memory.
+    const weightValues = new Float32Array(outChannels * inChannels * area);
     const biasValues = new Float32Array(outChannels);
     // Initialise map by map: in C3 the fan-in differs between maps (75, 100 or 150).
     for (let o = 0; o < outChannels; o++) {
       const connected = this.connectedInputs(o);
       const fans = { fanIn: connected * area, fanOut: outChannels * area };
-      const kernels = this.weight.data.subarray(o * inChannels * area, (o + 1) * inChannels * area);
+      const kernels = weightValues.subarray(o * inChannels * area, (o + 1) * inChannels * area);
       for (let c = 0; c < inChannels; c++) {
         const kernel = kernels.subarray(c * area, (c + 1) * area);
         if (this.isConnected(o, c)) initialize(kernel, init, fans, generator);
@@ -84,11 +82,12 @@ export class Conv2d extends Module {
         generator,
       );
     }
+    this.weight = this.registerParameter(
+      'weight',
+      tensor(weightValues, [outChannels, inChannels, kernelHeight, kernelWidth]),
+    );
     this.bias = null;
-    if (options.bias ?? true) {
-      this.bias = this.registerParameter('bias', zeros([outChannels]));
-      this.bias.data.set(biasValues);
-    }
+    if (options.bias ?? true) this.bias = this.registerParameter('bias', tensor(biasValues));
   }
 
   isConnected(outChannel: number, inChannel: number): boolean {

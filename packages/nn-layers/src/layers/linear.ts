@@ -3,7 +3,7 @@
  * (bias and activation run as one kernel; the paper's F6 is `Linear(120, 84, { activation:
  * 'scaledTanh' })`).
  */
-import { Generator, linear, type Tensor, zeros } from '@lenet/tensor';
+import { Generator, linear, type Tensor, tensor } from '@lenet/tensor';
 import { type InitScheme, initialize } from '../init.js';
 import { Module } from '../module.js';
 import { applyBiasActivation, type FusedActivation } from './activation.js';
@@ -38,12 +38,14 @@ export class Linear extends Module {
     const init = options.init ?? 'lecun98';
     const fans = { fanIn: inFeatures, fanOut: outFeatures };
     this.activation = options.activation ?? 'identity';
-    this.weight = this.registerParameter('weight', zeros([outFeatures, inFeatures]));
-    initialize(this.weight.data, init, fans, generator);
+    // Drawn in host memory, then copied into a tensor (`tensor()`): no view of backend memory.
+    const weights = initialize(new Float32Array(outFeatures * inFeatures), init, fans, generator);
+    this.weight = this.registerParameter('weight', tensor(weights, [outFeatures, inFeatures]));
     this.bias = null;
     if (options.bias ?? true) {
-      this.bias = this.registerParameter('bias', zeros([outFeatures]));
-      initialize(this.bias.data, options.biasInit ?? defaultBiasInit(init), fans, generator);
+      const biases = new Float32Array(outFeatures);
+      initialize(biases, options.biasInit ?? defaultBiasInit(init), fans, generator);
+      this.bias = this.registerParameter('bias', tensor(biases, [outFeatures]));
     }
   }
 

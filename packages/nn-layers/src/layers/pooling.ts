@@ -10,7 +10,7 @@ import {
   type PoolMode,
   subsampling,
   type Tensor,
-  zeros,
+  tensor,
 } from '@lenet/tensor';
 import { type InitScheme, initialize } from '../init.js';
 import { Module } from '../module.js';
@@ -122,13 +122,16 @@ export class Subsampling extends Module {
     const generator = options.generator ?? new Generator(0);
     const init = options.init ?? 'lecun98';
     const fans = { fanIn: this.kernelSize * this.kernelSize, fanOut: this.multiplier };
-    this.coefficient = this.registerParameter('coefficient', zeros([this.outChannels]));
-    this.bias = this.registerParameter('bias', zeros([this.outChannels]));
     // Lush's s-layer `forget` fills the coefficients with v / area^(1/p) rather than drawing them.
     const coefficientInit: InitScheme =
       init === 'lecun-lush' ? { constant: 1 / Math.sqrt(fans.fanIn) } : init;
-    initialize(this.coefficient.data, coefficientInit, fans, generator);
-    initialize(this.bias.data, options.biasInit ?? defaultBiasInit(init), fans, generator);
+    // Drawn in host memory, then copied into tensors (`tensor()`): no view of backend memory.
+    const coefficients = new Float32Array(this.outChannels);
+    const biases = new Float32Array(this.outChannels);
+    initialize(coefficients, coefficientInit, fans, generator);
+    initialize(biases, options.biasInit ?? defaultBiasInit(init), fans, generator);
+    this.coefficient = this.registerParameter('coefficient', tensor(coefficients));
+    this.bias = this.registerParameter('bias', tensor(biases));
   }
 
   forward(input: Tensor): Tensor {
