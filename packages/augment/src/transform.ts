@@ -1,4 +1,4 @@
-import type { Generator } from '@lenet/tensor';
+import { type Generator, Tensor } from '@lenet/tensor';
 import type { ImageBatch } from './types.js';
 import { checkImageSize } from './validate.js';
 
@@ -58,12 +58,24 @@ export abstract class Transform {
    */
   applyBatch(batch: ImageBatch, generator: Generator): void {
     const { count, channels, height, width } = batchDimensions(batch);
-    const data = batch.data;
+    // A tensor's values are copied out, distorted in host memory and copied back in by a
+    // kernel (tensor memory belongs to @lenet/tensor); a plain { shape, data } in place.
+    const isTensor = batch instanceof Tensor;
+    let data = batch.data;
+    if (isTensor) {
+      this.#hostBatch = sized(this.#hostBatch, data.length, (length) => new Float32Array(length));
+      this.#hostBatch.set(data);
+      data = this.#hostBatch;
+    }
     const stride = channels * height * width;
     for (let n = 0; n < count; n++) {
       this.distortInPlace(data, n * stride, channels, height, width, generator);
     }
+    if (isTensor) batch.add_(data, { beta: 0 });
   }
+
+  /** Host copy of a tensor batch for `applyBatch`, reused between batches. */
+  #hostBatch = new Float32Array(0);
 
   /**
    * This transform as a `batches(dataset, { transform })` hook of `@lenet/datasets-mnist`.
