@@ -4,30 +4,16 @@
 // wall time of the full recipe (20 passes over 60,000 images plus a 10,000-image test
 // evaluation per pass). Never fails on time; a shared machine makes figures noisy.
 // Run: npx tsx --conditions=@lenet/source bench/paper-fit.bench.ts [training images]
-import { type Dataset, pixelTable, writeImage } from '@lenet/datasets-mnist';
 import { loadMnist } from '@lenet/datasets-mnist/node';
 import { lenet5 } from '@lenet/nn-layers';
 import { getBackend } from '@lenet/tensor';
-import type { LabelledSamples } from '../src/data.js';
 import { evaluate } from '../src/evaluate.js';
 import { fit } from '../src/fit.js';
 import { paperSchedule } from '../src/schedules.js';
 import { SDLM } from '../src/sdlm.js';
+import { paperInput } from '../src/test-support/paper-input.js';
 
 const trainCount = Number(process.argv[2] ?? 10000);
-
-/** MNIST as the paper feeds it: padded to 32x32, background -0.1, ink 1.175. */
-function paperInput(dataset: Dataset): LabelledSamples {
-  const table = pixelTable('paper');
-  return {
-    length: dataset.length,
-    sampleShape: [1, 32, 32],
-    readSample(index, out, offset) {
-      writeImage(dataset.image(index), 0, 28, 28, table, 2, out, offset);
-      return dataset.label(index);
-    },
-  };
-}
 
 const train = paperInput((await loadMnist({ split: 'train' })).take(trainCount));
 const test = paperInput(await loadMnist({ split: 'test' }));

@@ -3,11 +3,11 @@
 // Settings from the environment (defaults in brackets): SCALE [1] multiplies the table,
 // MU [0.02], TRAIN [2000] first training images, TEST [10000] first test images, PASSES [2].
 // Run: SCALE=0.1 npx tsx --conditions=@lenet/source examples/sdlm-paper-table.ts
-import { type Dataset, pixelTable, writeImage } from '@lenet/datasets-mnist';
 import { loadMnist } from '@lenet/datasets-mnist/node';
 import { lenet5 } from '@lenet/nn-layers';
-import { type LabelledSamples, paperSchedule, SDLM } from '@lenet/trainer';
+import { paperSchedule, SDLM } from '@lenet/trainer';
 import { fit } from '@lenet/trainer/node';
+import { paperInput } from '../src/test-support/paper-input.js';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const scale = setting('SCALE', 1);
@@ -15,19 +15,6 @@ const mu = setting('MU', 0.02);
 const trainCount = setting('TRAIN', 2000);
 const testCount = setting('TEST', 10000);
 const passes = setting('PASSES', 2);
-
-/** MNIST as the paper feeds it: 32x32, background -0.1, ink 1.175. */
-function paperInput(dataset: Dataset): LabelledSamples {
-  const table = pixelTable('paper');
-  return {
-    length: dataset.length,
-    sampleShape: [1, 32, 32],
-    readSample(index, out, offset) {
-      writeImage(dataset.image(index), 0, 28, 28, table, 2, out, offset);
-      return dataset.label(index);
-    },
-  };
-}
 
 const train = paperInput((await loadMnist({ split: 'train' })).take(trainCount));
 const test = paperInput((await loadMnist({ split: 'test' })).take(testCount));

@@ -1,28 +1,14 @@
 // A small real-MNIST check of the paper's recipe, kept fast: LeNet-5 as published (RBF output,
 // MAP criterion, SDLM re-estimating h_kk before each pass) on 2,000 training images, 2 passes.
-import { type Dataset, pixelTable, writeImage } from '@lenet/datasets-mnist';
 import { loadMnist } from '@lenet/datasets-mnist/node';
 import { estimateDiagHessian, lenet5 } from '@lenet/nn-layers';
 import { tensor } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
-import type { LabelledSamples } from './data.js';
 import { evaluate } from './evaluate.js';
 import { fit } from './fit.js';
 import { paperSchedule } from './schedules.js';
 import { SDLM } from './sdlm.js';
-
-/** MNIST as the paper feeds it: padded to 32x32, background -0.1, ink 1.175. */
-function paperInput(dataset: Dataset): LabelledSamples {
-  const table = pixelTable('paper');
-  return {
-    length: dataset.length,
-    sampleShape: [1, 32, 32],
-    readSample(index, out, offset) {
-      writeImage(dataset.image(index), 0, 28, 28, table, 2, out, offset);
-      return dataset.label(index);
-    },
-  };
-}
+import { paperInput } from './test-support/paper-input.js';
 
 /** h_kk of LeNet-5 (seed 1) at initialisation, estimated on the first 500 training images. */
 async function curvatureAtInit(init: 'lecun98' | 'lecun-lush') {
