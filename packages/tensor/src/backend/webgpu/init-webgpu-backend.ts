@@ -122,3 +122,8 @@ export async function webGpuAvailable(options: WebGpuBackendOptions = {}): Promi
 export function webGpuStatistics(): WebGpuStatistics | null {
   return runtime === null ? null : { ...runtime.statistics };
 }
+
+/** @internal The runtime behind the `webgpu` backend (tests and benchmarks), or null. */
+export function currentWebGpuRuntime(): WebGpuRuntime | null {
+  return runtime;
+}
