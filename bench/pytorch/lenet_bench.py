@@ -9,8 +9,8 @@ sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 
 import torch  # noqa: E402
 
-from lenet_common import (contender_name, images_per_second, infer_step_for, lenet5_modern,
-                          print_result, train_step_for)
+from lenet_common import (contender_name, images_per_second, infer_step_for,  # noqa: E402
+                          lenet5_modern, print_result, train_step_for)
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 torch.set_num_threads(threads)

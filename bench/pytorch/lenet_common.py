@@ -77,6 +77,26 @@ def images_per_second(step, images, round_seconds=0.4):
     return sorted(wall)[1], sorted(cpu)[1]
 
 
+def best_images_per_cpu_second(step, images, rounds=15, round_seconds=0.06):
+    """The best of many short rounds of process CPU time (bench/src/single-thread-sweep.ts)."""
+    warmup_end = time.process_time() + 0.1
+    step()
+    while time.process_time() < warmup_end:
+        step()
+    best = 0.0
+    for _ in range(rounds):
+        started = time.process_time()
+        steps = 0
+        while True:
+            step()
+            steps += 1
+            elapsed = time.process_time() - started
+            if elapsed >= round_seconds:
+                break
+        best = max(best, steps * images / elapsed)
+    return best
+
+
 def contender_name(threads):
     version = torch.__version__.split('+')[0]
     return f"PyTorch {version} CPU, {threads} thread{'s' if threads > 1 else ''}"
