@@ -20,11 +20,12 @@ const MC: i32 = 128;
 const NC: i32 = 1024;
 
 /**
- * Up to this depth a non-transposed B is read in place (row stride ldb) instead of packed:
- * with few rows the panel stays in cache anyway, and LeNet's convolutions (depth 25) would
- * otherwise spend as long copying B as multiplying.
+ * Up to this depth (one depth block) a non-transposed B is read in place (row stride ldb)
+ * instead of packed: each 8-column micro-panel stays in L1 while the rows of A go past it, and
+ * LeNet's convolutions (depth 25 for C1, 150 for C3) would otherwise spend a good part of their
+ * time copying B (tensor README: figures).
  */
-const DIRECT_B_MAX_DEPTH: i32 = 64;
+const DIRECT_B_MAX_DEPTH: i32 = 256;
 
 const packedA: usize = memory.data(MC * KC * 4, 64);
 const packedB: usize = memory.data(KC * NC * 4, 64);
