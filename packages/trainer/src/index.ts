@@ -52,6 +52,12 @@ export {
   sharedMemoryUsable,
 } from './parallel/data-parallel.js';
 export { evaluateParallel } from './parallel/evaluate-parallel.js';
+export {
+  PHASE_NAMES,
+  type PhaseName,
+  type PhaseTimes,
+  type ReplicaPhaseTimes,
+} from './parallel/phase-times.js';
 export { type ReplicaPort, serveReplica } from './parallel/replica-host.js';
 export {
   nodeWorkerFactory,

@@ -16,6 +16,7 @@ import { type LossOption, resolveLoss } from '../loss.js';
 import type { PredictionRule } from '../metrics.js';
 import type { TrainableModel } from '../model.js';
 import { GradientSum } from './gradient-sum.js';
+import { lap, PHASE_COUNT, Phase, type PhaseTimes, phaseTimesOf } from './phase-times.js';
 import {
   allocateShared,
   Command,
@@ -87,6 +88,11 @@ export class DataParallel {
   private readonly gradientSum = new GradientSum();
   /** Each replica's share of the batch (n_r / n), for `combineGradients`. */
   private readonly scales: Float64Array;
+  /** Milliseconds by phase, `threads x PHASE_COUNT` (the shared buffer when there is one). */
+  private readonly times: Float64Array;
+  private batches = 0;
+  /** When the last batch returned (null: none since the last reset), for the `step` phase. */
+  private lastBatchEnd: number | null = null;
   private pending: ((reply: WorkerReply, worker: number) => void) | null = null;
   private failure: Error | null = null;
   private closed = false;
@@ -111,6 +117,7 @@ export class DataParallel {
     this.stagedLabels = this.views?.labels ?? new Int32Array(this.capacity);
     this.canBlock = atomicsWaitAllowed();
     this.scales = new Float64Array(options.threads);
+    this.times = this.views?.timings ?? new Float64Array(PHASE_COUNT * options.threads);
   }
 
   /** Starts `threads - 1` workers and waits until each has built its replica. */
@@ -224,6 +231,31 @@ export class DataParallel {
     return new Map(this.runner.parameters.map((parameter, index) => [parameter, values[index]]));
   }
 
+  /**
+   * Where the batches since the last `resetPhaseTimes()` spent their time, per replica and
+   * phase (milliseconds): scatter of the batch, compute, gradient sum, the calling thread's
+   * time between batches (optimizer step) and idle waiting. Workers write their own rows into
+   * shared memory; read it between batches.
+   */
+  phaseTimes(): PhaseTimes {
+    return phaseTimesOf(this.times, this.threads, this.batches);
+  }
+
+  /** Zeroes the phase times (call between batches). */
+  resetPhaseTimes(): void {
+    this.times.fill(0);
+    this.batches = 0;
+    this.lastBatchEnd = null;
+  }
+
+  /**
+   * Buffers of `capacity` samples that a caller may assemble batches into: a batch passed in
+   * them is not copied again before the replicas read it.
+   */
+  inputBuffers(): { readonly images: Float32Array; readonly labels: Int32Array } {
+    return { images: this.stagedImages, labels: this.stagedLabels };
+  }
+
   /** Stops the workers. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -244,18 +276,28 @@ export class DataParallel {
     count: number,
   ): ParallelBatchResult | Promise<ParallelBatchResult> {
     this.check(count);
+    const times = this.times;
+    let mark = performance.now();
+    if (this.lastBatchEnd !== null) times[Phase.step] += mark - this.lastBatchEnd;
+    this.batches++;
     const parts = partsFor(count, this.threads);
     const [, ownEnd] = sliceOf(count, parts, 0);
     const runner = this.runner;
     const stagedImages = this.stagedImages;
     const stagedLabels = this.stagedLabels;
-    stagedImages.set(imagesData(images).subarray(0, count * this.sampleSize));
-    stagedLabels.set(labelsData(labels).subarray(0, count));
+    const imageData = imagesData(images);
+    if (imageData !== stagedImages) {
+      stagedImages.set(imageData.subarray(0, count * this.sampleSize));
+    }
+    const labelData = labelsData(labels);
+    if (labelData !== stagedLabels) stagedLabels.set(labelData.subarray(0, count));
     if (parts === 1) {
+      mark = lap(times, Phase.scatter, mark);
       const loss =
         command === Command.train
           ? runner.train(stagedImages, stagedLabels, 0, count, this.outputs)
           : runner.evaluate(stagedImages, stagedLabels, 0, count, this.outputs);
+      lap(times, Phase.compute, mark);
       return this.result(loss, count);
     }
     if (this.views) {
@@ -268,8 +310,13 @@ export class DataParallel {
       control[Control.parts] = parts;
       const generation = Atomics.add(control, Control.generation, 1) + 1;
       Atomics.notify(control, Control.generation);
+      mark = lap(times, Phase.scatter, mark);
       const ownLoss = this.runOwn(command, stagedImages, stagedLabels, ownEnd);
-      const finish = () => this.finishShared(command, count, parts, ownLoss);
+      mark = lap(times, Phase.compute, mark);
+      const finish = () => {
+        mark = lap(times, Phase.idle, mark);
+        return this.finishShared(command, count, parts, ownLoss);
+      };
       const waited = this.waitShared(generation);
       return waited ? waited.then(finish) : finish();
     }
@@ -298,7 +345,11 @@ export class DataParallel {
       }
     }
     views.losses[0] = ownLoss;
-    if (command === Command.train) this.combineGradients(count, parts, views.gradients);
+    if (command === Command.train) {
+      const started = performance.now();
+      this.combineGradients(count, parts, views.gradients);
+      lap(this.times, Phase.gradientSum, started);
+    }
     return this.result(meanLoss(views.losses, count, parts), count);
   }
 
@@ -370,6 +421,7 @@ export class DataParallel {
   }
 
   private result(loss: number, count: number): ParallelBatchResult {
+    this.lastBatchEnd = performance.now();
     return { loss, outputs: this.outputs.subarray(0, count * this.classCount) };
   }
 

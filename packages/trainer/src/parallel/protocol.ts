@@ -2,6 +2,7 @@
 // fallback use structured-clone messages; with SharedArrayBuffer, each batch is one write to a
 // shared control word and an Atomics.notify, and the data sits in shared buffers (layout below).
 import type { LossSpec, ModelConfig } from '@lenet/nn-layers';
+import { PHASE_COUNT } from './phase-times.js';
 
 /** Everything a worker needs to rebuild the model and join the run. */
 export interface ReplicaSetup {
@@ -29,6 +30,7 @@ export interface SharedBuffers {
   readonly outputs: SharedArrayBuffer;
   readonly losses: SharedArrayBuffer;
   readonly errors: SharedArrayBuffer;
+  readonly timings: SharedArrayBuffer;
 }
 
 /** A batch command of the message-passing fallback; the worker answers with `SliceResult`. */
@@ -126,6 +128,8 @@ export interface SharedViews {
   /** Per replica: a status word (0 ok, n > 0: n bytes of error text follow in `errors`). */
   readonly errorLengths: Int32Array;
   readonly errors: Uint8Array;
+  /** Per replica: milliseconds by phase (`phase-times.ts`), each row written by its replica. */
+  readonly timings: Float64Array;
 }
 
 export function allocateShared(layout: SharedLayout): SharedBuffers {
@@ -139,6 +143,7 @@ export function allocateShared(layout: SharedLayout): SharedBuffers {
     outputs: new SharedArrayBuffer(4 * capacity * classCount),
     losses: new SharedArrayBuffer(8 * replicas),
     errors: new SharedArrayBuffer((4 + errorTextBytes) * replicas),
+    timings: new SharedArrayBuffer(8 * PHASE_COUNT * replicas),
   };
 }
 
@@ -153,5 +158,6 @@ export function sharedViews(buffers: SharedBuffers, replicas: number): SharedVie
     losses: new Float64Array(buffers.losses),
     errorLengths: new Int32Array(buffers.errors, 0, replicas),
     errors: new Uint8Array(buffers.errors, 4 * replicas),
+    timings: new Float64Array(buffers.timings),
   };
 }

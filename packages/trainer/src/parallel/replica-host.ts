@@ -5,6 +5,7 @@ import { createModel } from '@lenet/nn-layers';
 import { setBackend } from '@lenet/tensor';
 import { BatchRunner } from '../batch-runner.js';
 import { resolveLoss } from '../loss.js';
+import { lap, PHASE_COUNT, Phase } from './phase-times.js';
 import {
   Command,
   Control,
@@ -83,7 +84,10 @@ function serveShared(runner: BatchRunner, setup: ReplicaSetup, views: SharedView
   // Commands start after every worker said 'ready', so generation 0 is the one seen at setup
   // (reading the word here could already see the first command and miss it).
   let seen = 0;
+  const times = views.timings;
+  const row = replica * PHASE_COUNT;
   for (;;) {
+    let mark = performance.now();
     if (!spinWhileEqual(control, Control.generation, seen, spinMilliseconds)) {
       Atomics.wait(control, Control.generation, seen);
     }
@@ -92,11 +96,13 @@ function serveShared(runner: BatchRunner, setup: ReplicaSetup, views: SharedView
     seen = generation;
     const command = control[Control.command];
     if (command === Command.exit) return;
+    mark = lap(times, row + Phase.idle, mark);
     const parts = control[Control.parts];
     if (replica < parts) {
       try {
         const [start, end] = sliceOf(control[Control.count], parts, replica);
         runner.loadWeights(views.weights);
+        mark = lap(times, row + Phase.scatter, mark);
         if (command === Command.train) {
           views.losses[replica] = runner.train(
             views.images,
@@ -105,7 +111,9 @@ function serveShared(runner: BatchRunner, setup: ReplicaSetup, views: SharedView
             end,
             views.outputs,
           );
+          mark = lap(times, row + Phase.compute, mark);
           runner.storeGradients(views.gradients, gradientOffset);
+          lap(times, row + Phase.gradientSum, mark);
         } else {
           views.losses[replica] = runner.evaluate(
             views.images,
@@ -114,6 +122,7 @@ function serveShared(runner: BatchRunner, setup: ReplicaSetup, views: SharedView
             end,
             views.outputs,
           );
+          lap(times, row + Phase.compute, mark);
         }
       } catch (error) {
         const text = encoder.encode(describe(error)).subarray(0, errorTextBytes);
