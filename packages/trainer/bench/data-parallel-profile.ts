@@ -2,10 +2,12 @@
 // cross-entropy, SGD momentum, random 32x32 inputs; for each thread count and batch size,
 // images/s and each replica's share of the wall time by phase (`DataParallel.phaseTimes()`).
 // Prints a table; never fails on time.
-//   tsx --conditions=@lenet/source bench/data-parallel-profile.ts [--threads 1,2] [--batches 32,128,512] [--seconds 2]
+// `--sum both` measures every thread count over 1 with the gradient sum split over the replicas
+// and on the calling thread alone (default: the engine's choice, split from 4 replicas on).
+//   tsx --conditions=@lenet/source bench/data-parallel-profile.ts [--threads 1,2] [--batches 32,128,512] [--seconds 2] [--sum split|calling|both]
 import { lenet5Modern } from '@lenet/nn-layers';
 import { Generator } from '@lenet/tensor';
-import { DataParallel } from '../src/parallel/data-parallel.js';
+import { DataParallel, SPLIT_SUM_FROM_PARTS } from '../src/parallel/data-parallel.js';
 import { PHASE_NAMES } from '../src/parallel/phase-times.js';
 import { SGD } from '../src/sgd.js';
 
@@ -22,6 +24,16 @@ function listArgument(name: string, fallback: number[]): number[] {
 const threadCounts = listArgument('--threads', [1, 2]);
 const batchSizes = listArgument('--batches', [32, 128, 512]);
 const seconds = listArgument('--seconds', [2])[0];
+const sumIndex = process.argv.indexOf('--sum');
+const sumChoice = sumIndex < 0 ? 'default' : process.argv[sumIndex + 1];
+const sumSettings: Record<string, (boolean | undefined)[]> = {
+  default: [undefined],
+  split: [true],
+  calling: [false],
+  both: [true, false],
+};
+const sums = sumSettings[sumChoice];
+if (!sums) throw new RangeError(`--sum: expected split, calling or both, got ${sumChoice}`);
 const capacity = Math.max(...batchSizes);
 const generator = new Generator(1);
 const images = generator.fillUniform(new Float32Array(capacity * 1024), -0.1, 1.175);
@@ -35,7 +47,10 @@ const header = [
   ...PHASE_NAMES.map((name) => `${name} %`),
 ];
 const rows: string[][] = [];
-for (const threads of threadCounts) {
+const settings = threadCounts.flatMap((threads) =>
+  (threads === 1 ? [undefined] : sums).map((split) => ({ threads, split })),
+);
+for (const { threads, split } of settings) {
   const model = lenet5Modern({ activation: 'tanh', pooling: 'avg', seed: 1 });
   const optimizer = new SGD(model.parameters(), { learningRate: 0.01, momentum: 0.9 });
   const engine = await DataParallel.open({
@@ -44,6 +59,7 @@ for (const threads of threadCounts) {
     threads,
     sampleShape: [1, 32, 32],
     capacity,
+    splitGradientSum: split,
   });
   try {
     for (const batch of batchSizes) {
@@ -65,6 +81,11 @@ for (const threads of threadCounts) {
       times.replicas.forEach((replica, index) => {
         rows.push([
           index === 0 ? String(threads) : '',
+          index === 0 && threads > 1
+            ? (split ?? threads >= SPLIT_SUM_FROM_PARTS)
+              ? 'split'
+              : 'calling'
+            : '',
           index === 0 ? String(batch) : '',
           index === 0 ? ((steps * batch) / (wall / 1000)).toFixed(0) : '',
           String(index),

@@ -151,6 +151,16 @@ export class BatchRunner {
     }
   }
 
+  /** Sets each parameter's `.grad` (where it has one) to its floats of `gradients` (flat, parameter order). */
+  loadGradients(gradients: Float32Array): void {
+    let offset = 0;
+    for (const parameter of this.parameters) {
+      const size = parameter.size;
+      parameter.grad?.add_(gradients.subarray(offset, offset + size), { beta: 0 });
+      offset += size;
+    }
+  }
+
   /** Copies the gradients into `gradients` from `offset` (zeros for a parameter without one). */
   storeGradients(gradients: Float32Array, offset = 0): void {
     for (const parameter of this.parameters) {

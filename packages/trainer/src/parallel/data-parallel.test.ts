@@ -38,7 +38,11 @@ describe('DataParallel', () => {
     await Promise.all(engines.map((engine) => engine.close()));
   });
 
-  async function open(threads: number, transport?: 'shared' | 'message') {
+  async function open(
+    threads: number,
+    transport?: 'shared' | 'message',
+    splitGradientSum?: boolean,
+  ) {
     const model = lenet5Modern({ activation: 'tanh', pooling: 'avg', seed: 3 });
     const engine = await DataParallel.open({
       model,
@@ -47,6 +51,7 @@ describe('DataParallel', () => {
       sampleShape: [1, 32, 32],
       capacity: 16,
       transport,
+      splitGradientSum,
     });
     engines.push(engine);
     return { model, engine };
@@ -113,6 +118,18 @@ describe('DataParallel', () => {
     await expect(
       Promise.resolve().then(() => engine.trainBatch(images, labels, 4)),
     ).rejects.toThrow(/worker 1 failed/);
+  });
+
+  it('names a worker failure while the replicas sum together, and runs the next batch', async () => {
+    const { engine } = await open(3, 'shared', true);
+    const { images, labels } = batch(4, 2);
+    labels[3] = 42;
+    await expect(
+      Promise.resolve().then(() => engine.trainBatch(images, labels, 4)),
+    ).rejects.toThrow(/worker 2 failed/);
+    labels[3] = 1;
+    const result = await engine.trainBatch(images, labels, 4);
+    expect(Number.isFinite(result.loss)).toBe(true);
   });
 
   it('rejects a batch over its capacity and a hand-built model', async () => {
