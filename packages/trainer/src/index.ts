@@ -78,6 +78,7 @@ export {
   STRETCHED_PAPER_RATES,
   stepSchedule,
   stretchedPaperSchedule,
+  warmupCosineSchedule,
 } from './schedules.js';
 export { type CurvatureAverage, SDLM, type SDLMOptions } from './sdlm.js';
 export { SGD, type SGDOptions } from './sgd.js';
