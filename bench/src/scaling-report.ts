@@ -53,12 +53,18 @@ export interface ScalingReport {
   readonly accuracy: readonly AccuracyRow[];
 }
 
-function figure(rate: CellRate | null | undefined): string {
-  return rate ? Math.round(rate.wall).toLocaleString('en-US') : 'n/a';
+type Clock = 'wall' | 'cpu';
+
+function figure(rate: CellRate | null | undefined, clock: Clock): string {
+  return rate ? Math.round(rate[clock]).toLocaleString('en-US') : 'n/a';
 }
 
-function ratio(ours: CellRate | null | undefined, theirs: CellRate | null | undefined): string {
-  return ours && theirs ? `${(ours.wall / theirs.wall).toFixed(2)}x` : 'n/a';
+function ratio(
+  ours: CellRate | null | undefined,
+  theirs: CellRate | null | undefined,
+  clock: Clock,
+): string {
+  return ours && theirs ? `${(ours[clock] / theirs[clock]).toFixed(2)}x` : 'n/a';
 }
 
 export function scalingMarkdown(report: ScalingReport): string {
@@ -70,19 +76,30 @@ export function scalingMarkdown(report: ScalingReport): string {
     header.push(`ours ${label(cell)}`);
     if (withTorch) header.push('PyTorch', 'ratio');
   }
-  const lines = [
+  const table = (clock: Clock) => [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---:').join('|')}|`,
     ...report.rows.map((row) => {
       const cells = [String(row.threads)];
       for (const cell of SCALING_CELLS) {
         const key = cellKey(cell);
-        cells.push(figure(row.ours[key]));
-        if (withTorch)
-          cells.push(figure(row.pytorch?.[key]), ratio(row.ours[key], row.pytorch?.[key]));
+        cells.push(figure(row.ours[key], clock));
+        if (withTorch) {
+          cells.push(
+            figure(row.pytorch?.[key], clock),
+            ratio(row.ours[key], row.pytorch?.[key], clock),
+          );
+        }
       }
       return `| ${cells.join(' | ')} |`;
     }),
+  ];
+  const lines = [
+    ...table('wall'),
+    '',
+    'Per second of CPU time (all threads of the process; other jobs on the machine disturb it less):',
+    '',
+    ...table('cpu'),
   ];
   const accuracy =
     report.accuracy.length === 0
