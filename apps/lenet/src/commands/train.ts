@@ -9,7 +9,14 @@ import {
 import { UsageError } from '../errors.js';
 import { readJsonIfExists } from '../files.js';
 import type { CliIo } from '../io.js';
-import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
+import type {
+  AugmentName,
+  LossName,
+  ModelName,
+  OptimizerName,
+  RecipeName,
+  ScheduleName,
+} from '../names.js';
 import { createProgress, formatDuration } from '../progress.js';
 import {
   cleanLeftovers,
@@ -19,6 +26,7 @@ import {
   removeRunFiles,
 } from '../run-folder.js';
 import { mnistData } from '../training/mnist-data.js';
+import { FAST_RECIPE } from '../training/recipes.js';
 import {
   resolveSettings,
   runTraining,
@@ -43,6 +51,8 @@ export interface TrainCommandOptions {
   resume: boolean;
   force: boolean;
   threads: number;
+  /** 'fast': the large-batch recipe (its model is lenet5-modern unless --model is given). */
+  recipe?: RecipeName;
   /** Options the user typed (not defaults), by their option name; what --resume checks. */
   given?: ReadonlySet<string>;
 }
@@ -85,7 +95,9 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo): Promise
         );
       }
       if (options.force) await removeRunFiles(out);
-      settings = resolveSettings(options);
+      const fastModel =
+        options.recipe === 'fast' && !options.given?.has('model') ? FAST_RECIPE.model : undefined;
+      settings = resolveSettings({ ...options, model: fastModel ?? options.model });
     }
     const data = await mnistData();
     io.stdout.write(`${describeRun(settings, out)}\n`);

@@ -9,7 +9,14 @@ import {
 } from '@lenet/trainer';
 import { fit } from '@lenet/trainer/node';
 import { writeFileAtomic } from '../files.js';
-import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
+import type {
+  AugmentName,
+  LossName,
+  ModelName,
+  OptimizerName,
+  RecipeName,
+  ScheduleName,
+} from '../names.js';
 import { formatDuration, formatRate, type ProgressReporter } from '../progress.js';
 import { cleanLeftovers } from '../run-folder.js';
 import {
@@ -21,7 +28,13 @@ import {
 } from './components.js';
 import type { MnistData } from './mnist-data.js';
 import { backgroundValue, type InputFormat, mnistSamples } from './mnist-samples.js';
-import { type ModelInit, RECIPES } from './recipes.js';
+import {
+  batchSizeForThreads,
+  FAST_RECIPE,
+  fastLearningRate,
+  type ModelInit,
+  RECIPES,
+} from './recipes.js';
 import { writeRunPlots } from './run-plots.js';
 import { saveTrainedModel } from './trained-model.js';
 
@@ -65,9 +78,12 @@ export interface TrainingChoices {
   testSize?: number;
   seed?: number;
   threads?: number;
+  /** 'fast': the large-batch recipe (`FAST_RECIPE`); default 'paper', the model's own. */
+  recipe?: RecipeName;
 }
 
 export function resolveSettings(choices: TrainingChoices): TrainingSettings {
+  if (choices.recipe === 'fast') return resolveFastSettings(choices);
   const recipe = RECIPES[choices.model];
   const optimizer = choices.optimizer ?? recipe.optimizer;
   // A learning rate only carries over between optimizers of the same kind.
@@ -100,6 +116,37 @@ export function resolveSettings(choices: TrainingChoices): TrainingSettings {
     ...(optimizer === recipe.optimizer && recipe.curvatureAverage
       ? { curvatureAverage: recipe.curvatureAverage }
       : {}),
+  };
+}
+
+/**
+ * The fast recipe: Adam with its rate scaled with the batch, warm-up then cosine, a batch
+ * picked from the thread count; choices given on the command line still win.
+ */
+function resolveFastSettings(choices: TrainingChoices): TrainingSettings {
+  const threads = choices.threads ?? 1;
+  const batchSize = choices.batchSize ?? batchSizeForThreads(threads);
+  const optimizer = choices.optimizer ?? FAST_RECIPE.optimizer;
+  const recipe = RECIPES[choices.model];
+  return {
+    model: choices.model,
+    loss: choices.loss ?? recipe.loss,
+    optimizer,
+    schedule: choices.schedule ?? FAST_RECIPE.schedule,
+    learningRate:
+      choices.lr ??
+      (optimizer === FAST_RECIPE.optimizer
+        ? fastLearningRate(batchSize)
+        : DEFAULT_RATES[optimizer]),
+    epochs: choices.epochs ?? FAST_RECIPE.epochs,
+    batchSize,
+    weightDecay: choices.weightDecay ?? 0,
+    augment: choices.augment ?? 'none',
+    trainSize: choices.trainSize ?? 60000,
+    testSize: choices.testSize ?? 10000,
+    seed: choices.seed ?? 1,
+    threads,
+    input: recipe.input,
   };
 }
 
