@@ -4,7 +4,8 @@
 // their operands straight from the image and the weights (implicit GEMM: no im2col buffer).
 //
 // Paths, chosen by shape:
-// - naive: one invocation per element of C, for tiny problems where staging costs more;
+// - naive: one invocation per element of C, for tiny products and those with fewer than 8
+//   rows or columns, where staging costs more than it saves;
 // - tiled: a workgroup computes a TM x TN tile of C, staging TK-deep slices of A and B in
 //   shared memory; each invocation keeps an RM x RN block of sums in registers. Tile shapes:
 //   64x64 for large products, 16x64 / 64x16 for a small M or N (LeNet's channel counts, a
@@ -64,6 +65,11 @@ export interface GemmPlan {
 
 /** Products below this many multiply-adds run naive. */
 const NAIVE_WORK = 32 * 1024;
+/**
+ * Products with fewer rows or columns than this run naive: a tile would reuse each loaded
+ * value fewer times than its staging and barriers cost (LeNet-5's C1 has 1 and 6 channels).
+ */
+const MIN_TILED_SIDE = 8;
 /** Workgroups that keep a GPU busy; fewer tiles than this invite split-K. */
 const TARGET_WORKGROUPS = 128;
 /** The shallowest K slice worth a separate partial product. */
@@ -81,14 +87,16 @@ export function planGemm(
 ): GemmPlan {
   let tile: Tile | null;
   if (force && 'tile' in force) tile = force.tile ?? null;
-  else if (m * n * k * batch < NAIVE_WORK) tile = null;
+  else if (m * n * k * batch < NAIVE_WORK || Math.min(m, n) < MIN_TILED_SIDE) tile = null;
   else if (m <= 16 && n > 16) tile = tiles.smallM;
   else if (n <= 16 && m > 16) tile = tiles.smallN;
   else if (m >= 64 && n >= 64) tile = tiles.large;
   else tile = tiles.medium;
   if (k === 0) return { tile, splits: 1, kPerSplit: 1 };
   const depth = tile?.tk ?? 1;
-  const groups = tile ? Math.ceil(m / tile.tm) * Math.ceil(n / tile.tn) * batch : 1;
+  const groups = tile
+    ? Math.ceil(m / tile.tm) * Math.ceil(n / tile.tn) * batch
+    : Math.ceil((m * n) / 64) * batch;
   let splits =
     force?.splits ??
     Math.min(MAX_SPLITS, Math.ceil(TARGET_WORKGROUPS / groups), Math.floor(k / MIN_SLICE_DEPTH));
