@@ -138,6 +138,11 @@ if (values.old) {
   const old = join(values.old, 'packages/tensor');
   trees.unshift(['old tree', kernelCalls(await wasmBackendOf(old))]);
 }
+// Warm-up: every kernel of both builds a few times first, so that V8 has compiled the hot
+// functions with its optimizing tier before the first kernel is timed.
+for (let call = 0; call < 5; call++) {
+  for (const [, calls] of trees) for (const run of Object.values(calls)) run();
+}
 const header = ['kernel', ...trees.map(([name]) => `${name} ms`)];
 if (trees.length === 2) header.push('this / old');
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
