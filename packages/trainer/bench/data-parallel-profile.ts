@@ -41,6 +41,7 @@ const labels = Int32Array.from({ length: capacity }, () => generator.int(10));
 
 const header = [
   'threads',
+  'sum',
   'batch',
   'images/s',
   'replica',

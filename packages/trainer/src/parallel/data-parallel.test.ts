@@ -1,7 +1,7 @@
 import { lenet5Modern } from '@lenet/nn-layers';
 import { Generator, type Tensor, tensor } from '@lenet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchRunner } from '../batch-runner.js';
+import { BatchRunner, SUB_STEP_ROWS } from '../batch-runner.js';
 import { resolveLoss } from '../loss.js';
 import { DataParallel } from './data-parallel.js';
 import { PHASE_NAMES } from './phase-times.js';
@@ -173,5 +173,35 @@ describe('DataParallel inputs', () => {
     const again = await engine.evaluateBatch(imageTensor, labelTensor, 600);
     expect(Number.isFinite(again.loss)).toBe(true);
     await engine.close();
+  });
+});
+
+describe('DataParallel with slices over SUB_STEP_ROWS', () => {
+  it("runs each replica's slice as sub-steps: the same bits twice, 1 and 2 threads agree up to rounding", async () => {
+    const count = 4 * SUB_STEP_ROWS + 8; // 2 threads: 260 rows each, 3 sub-steps of 86-87
+    const { images, labels } = batch(count, 12);
+    const results = [];
+    for (const threads of [1, 2]) {
+      const model = lenet5Modern({ activation: 'tanh', pooling: 'avg', seed: 3 });
+      const engine = await DataParallel.open({
+        model,
+        loss: 'cross-entropy',
+        threads,
+        sampleShape: [1, 32, 32],
+        capacity: count,
+      });
+      try {
+        const first = await engine.trainBatch(images, labels, count);
+        const firstGradients = gradients(model.parameters());
+        const again = await engine.trainBatch(images, labels, count);
+        expect(again.loss).toBe(first.loss);
+        expect(gradients(model.parameters())).toEqual(firstGradients);
+        results.push({ loss: first.loss, gradients: firstGradients });
+      } finally {
+        await engine.close();
+      }
+    }
+    expect(results[1].loss).toBeCloseTo(results[0].loss, 5);
+    expect(results[1].gradients).toBeAllclose(results[0].gradients, { rtol: 1e-4, atol: 1e-6 });
   });
 });
