@@ -23,10 +23,11 @@ const READ_MODE = 0x1;
 const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
 
 /**
- * Which copy of an array holds its current values. A fresh storage is `host` (JavaScript may
- * fill it through `storage.data` before any kernel sees it): a kernel that reads it uploads it.
+ * Which copy of an array holds its current values. `zero`: a fresh storage, zeros on both
+ * sides (its GPU buffer, once it has one, starts zeroed). JavaScript writes go through
+ * `Tensor.data` (`hostAccess`), which makes the host copy the newer one.
  */
-type Newer = 'host' | 'gpu' | 'both';
+type Newer = 'zero' | 'host' | 'gpu' | 'both';
 
 /** What the runtime knows of one array that lives (also) on the GPU. */
 interface Resident {
@@ -106,7 +107,7 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     const resident: Resident = {
       buffer: null,
       byteLength: bufferSize(length * 4),
-      newer: 'host',
+      newer: 'zero',
       version: 0,
     };
     this.residents.set(data, resident);
@@ -138,7 +139,10 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
       this.doomed.push(buffer);
       return buffer;
     }
-    if (resident.newer === 'host') {
+    if (resident.newer === 'zero') {
+      this.bufferOf(resident, true);
+      resident.newer = 'both';
+    } else if (resident.newer === 'host') {
       this.upload(resident, array as Float32Array | Int32Array);
       resident.newer = 'both';
     }
@@ -159,8 +163,10 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
       this.residents.set(array, resident);
       this.finalizer.register(array, resident);
     }
-    if (options?.reads === true) this.input(array);
-    else if (resident.buffer === null) this.bufferOf(resident);
+    // A kernel may write only part of its output (an offset, a leading dimension): the other
+    // values must be the current ones, so host values are uploaded and a fresh buffer is zeroed.
+    if (options?.reads === true || resident.newer === 'host') this.input(array);
+    else if (resident.buffer === null) this.bufferOf(resident, resident.newer === 'zero');
     resident.newer = 'gpu';
     resident.version++;
     return resident.buffer!;
@@ -179,13 +185,18 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     return buffer;
   }
 
-  /** The GPU buffer of `resident` (a released one reused where possible), for a kernel to overwrite. */
-  private bufferOf(resident: Resident): GPUBuffer {
+  /** The GPU buffer of `resident`, a released one reused where possible (cleared when `zeroed`). */
+  private bufferOf(resident: Resident, zeroed: boolean): GPUBuffer {
     if (resident.buffer !== null) return resident.buffer;
     const pooled = this.pool.get(resident.byteLength)?.pop();
     if (pooled !== undefined) {
       this.pooledBytes -= pooled.size;
       resident.buffer = pooled;
+      if (zeroed) {
+        const encoder = this.openEncoder();
+        this.endPass();
+        encoder.clearBuffer(pooled);
+      }
     } else {
       resident.buffer = this.createBuffer(resident.byteLength, STORAGE_USAGE);
     }
@@ -407,7 +418,7 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
         const error = invalid ?? memory;
         if (error === null) return null;
         const kind = invalid !== null ? 'validation error' : 'out of memory';
-        return `webgpu: GPU ${kind} in a batch of ${dispatches} dispatches (kernels ${labels.join(', ')}): ${error.message}`;
+        return `webgpu: GPU ${kind} in a batch of ${dispatches} dispatches (kernels ${[...new Set(labels)].join(', ')}): ${error.message}`;
       }),
     );
     for (const buffer of this.doomed) buffer.destroy();
