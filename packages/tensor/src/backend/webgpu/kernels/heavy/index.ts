@@ -12,12 +12,8 @@ import type {
   SubsamplingBackwardArgs,
 } from '../../../backend.js';
 import type { GpuContext } from '../../gpu-context.js';
-import {
-  conv2dBackwardInputNaive,
-  conv2dBackwardWeightNaive,
-  conv2dForwardNaive,
-} from './conv2d-naive.js';
-import { gemmNaive } from './gemm-naive.js';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
+import { gemm } from './gemm.js';
 import { pool2dBackward, pool2dForward } from './pool2d.js';
 import { subsampling, subsamplingBackward } from './subsampling.js';
 
@@ -33,10 +29,10 @@ export interface HeavyKernels {
 }
 
 export const heavyKernels: HeavyKernels = {
-  gemm: gemmNaive,
-  conv2dForward: conv2dForwardNaive,
-  conv2dBackwardInput: conv2dBackwardInputNaive,
-  conv2dBackwardWeight: conv2dBackwardWeightNaive,
+  gemm: (gpu, args) => gemm(gpu, args),
+  conv2dForward: (gpu, args) => conv2dForward(gpu, args),
+  conv2dBackwardInput: (gpu, args) => conv2dBackwardInput(gpu, args),
+  conv2dBackwardWeight: (gpu, args) => conv2dBackwardWeight(gpu, args),
   pool2dForward,
   pool2dBackward,
   subsampling,
