@@ -50,7 +50,12 @@ export abstract class Optimizer {
       throw new RangeError('optimizer: got no parameters to optimize');
     }
     this.parameters.forEach((parameter, index) => {
-      if (!(parameter?.data instanceof Float32Array)) {
+      // A tensor's values may live on a GPU (not readable here): its dtype says enough.
+      const float32 =
+        parameter instanceof Tensor
+          ? parameter.dtype === 'float32'
+          : parameter?.data instanceof Float32Array;
+      if (!float32) {
         throw new TypeError(
           `optimizer: parameter ${index} has no Float32Array data (expected a Tensor or { data, grad })`,
         );
@@ -179,8 +184,25 @@ export abstract class Optimizer {
 
   /** One zeroed buffer per parameter, the size of that parameter. */
   protected zerosLikeParameters(): Float32Array[] {
-    return this.parameters.map((parameter) => new Float32Array(parameter.data.length));
+    return this.parameters.map((parameter) => new Float32Array(parameterSize(parameter)));
   }
+
+  /**
+   * With L2 weight decay beta on tensors: g += beta w for every parameter with a gradient, one
+   * in-place kernel each (the gradient of E + beta/2 |w|^2), so that the update that follows
+   * runs on the parameters' backend (a GPU's included) like the undecayed one.
+   */
+  protected addWeightDecayToGradients(decay: number): void {
+    const scales = { alpha: decay, beta: 1 };
+    for (const parameter of this.parameters as readonly Tensor[]) {
+      parameter.grad?.add_(parameter, scales);
+    }
+  }
+}
+
+/** Values in a parameter (without reading them: a tensor's may live on a GPU). */
+export function parameterSize(parameter: Parameter): number {
+  return parameter instanceof Tensor ? parameter.size : parameter.data.length;
 }
 
 export function checkNonNegative(name: string, value: number): number {

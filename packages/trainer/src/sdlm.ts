@@ -4,6 +4,7 @@ import {
   type EpochContext,
   Optimizer,
   type Parameter,
+  parameterSize,
   readNumber,
 } from './optimizer.js';
 
@@ -159,11 +160,12 @@ export class SDLM extends Optimizer {
       );
     }
     // Weight decay, or parameters given as plain arrays, take the loop.
-    if (this.weightDecay !== 0 || !this.onTensors) {
+    if (!this.onTensors) {
       super.step();
       return;
     }
     this.stepCount++;
+    if (this.weightDecay !== 0) this.addWeightDecayToGradients(this.weightDecay);
     const scaledSteps = this.prepareTensorPath();
     const parameters = this.parameters as readonly Tensor[];
     for (let index = 0; index < parameters.length; index++) {
@@ -179,7 +181,7 @@ export class SDLM extends Optimizer {
     if (path?.backend !== backend) {
       path = {
         backend,
-        scaledSteps: this.parameters.map((parameter) => zeros([parameter.data.length])),
+        scaledSteps: this.parameters.map((parameter) => zeros([parameterSize(parameter)])),
         scaledValues: this.zerosLikeParameters(),
         rate: Number.NaN,
       };
