@@ -158,7 +158,7 @@ export function full<D extends DType = 'float32'>(
 /** Float32 values are set by the backend's fill kernel (a call a traced program replays). */
 function fillWith(out: Tensor<DType>, value: number): void {
   if (out.dtype === 'float32') {
-    getBackend().fill({ length: out.size, value, output: out.data as Float32Array });
+    getBackend().fill({ length: out.size, value, output: out.kernelData as Float32Array });
   } else {
     out.data.fill(value);
   }

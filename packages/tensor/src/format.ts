@@ -1,5 +1,6 @@
 // NumPy-style printing: values right-aligned to a common width, rows on their own lines,
 // blank lines between higher-dimensional blocks, and `...` past 1000 elements.
+import { isReadable } from './sync.js';
 import type { DType, Tensor } from './tensor.js';
 
 const SUMMARY_THRESHOLD = 1000;
@@ -7,6 +8,9 @@ const EDGE_ITEMS = 3;
 
 export function formatTensor(tensor: Tensor<DType>): string {
   const { shape, dtype } = tensor;
+  if (!isReadable(tensor)) {
+    return `tensor(<on the device; await t.sync() to read>, shape=[${shape.join(', ')}], dtype=${dtype})`;
+  }
   const data = tensor.data;
   const summarise = tensor.size > SUMMARY_THRESHOLD;
   const formatValue = valueFormatter(data, dtype);

@@ -98,6 +98,7 @@ export {
   view,
 } from './ops/shape.js';
 export { type SubsamplingOptions, subsampling } from './ops/subsampling.js';
+export { flush, isReadable, sync } from './sync.js';
 export {
   type CurvatureRule,
   type DataOf,

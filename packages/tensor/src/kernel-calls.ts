@@ -8,7 +8,7 @@ import { type DType, Tensor } from './tensor.js';
 /** A float32 tensor of `shape` with every element `value` (the backend's fill kernel). */
 export function filled(shape: readonly number[], value: number): Tensor {
   const out = Tensor.empty(shape);
-  getBackend().fill({ length: out.size, value, output: out.data });
+  getBackend().fill({ length: out.size, value, output: out.kernelData });
   return out;
 }
 
@@ -21,10 +21,10 @@ export function copied<D extends DType>(x: Tensor<D>): Tensor<D> {
   if (x.size === 0) return out;
   getBackend().copy({
     shape: [x.size],
-    input: x.data,
+    input: x.kernelData,
     inputOffset: 0,
     inputStrides: [1],
-    output: out.data,
+    output: out.kernelData,
     outputOffset: 0,
     outputStrides: [1],
   });
@@ -42,10 +42,10 @@ export function addInPlace(target: Tensor, addend: Tensor): void {
   getBackend().binary({
     op: 'add',
     shape: target.shape,
-    a: target.data,
+    a: target.kernelData,
     aStrides: strides,
-    b: addend.data,
+    b: addend.kernelData,
     bStrides: strides,
-    output: target.data,
+    output: target.kernelData,
   });
 }

@@ -4,6 +4,7 @@
 import { type BackwardOptions, backward, backwardCurvature } from './autograd.js';
 import type { Storage } from './backend/backend.js';
 import { getBackend } from './backend/registry.js';
+import { deviceResidency, notReadableError } from './device-residency.js';
 import { DTypeError } from './errors.js';
 import { formatTensor } from './format.js';
 import {
@@ -19,6 +20,7 @@ import { matmul } from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
 import * as shapeOps from './ops/shape.js';
 import { shapeSize } from './shape-utils.js';
+import { sync } from './sync.js';
 
 export type DType = 'float32' | 'int32';
 
@@ -146,12 +148,40 @@ export class Tensor<D extends DType = 'float32'> {
   /**
    * The current typed-array view of the elements (Float32Array or Int32Array), row-major.
    * Read it at use: a backend may re-create the view when its memory grows. Writing into it
-   * changes the tensor in place (autograd does not see such writes).
+   * changes the tensor in place (autograd does not see such writes). On a device backend
+   * (webgpu) the values must be read back first: `await t.sync()`, else this throws.
    */
   get data(): DataOf<D> {
+    return this.hostData('Tensor.data');
+  }
+
+  /**
+   * @internal The array a kernel call receives for this tensor (ops pass it as an argument):
+   * never read back, never checked; on a device backend the host copy may be stale.
+   */
+  get kernelData(): DataOf<D> {
     const data = this.storage.data as DataOf<D>;
     if (traceObserver !== null) traceObserver.data(this.storage, data);
     return data;
+  }
+
+  private hostData(what: string): DataOf<D> {
+    const data = this.kernelData;
+    const residency = deviceResidency();
+    if (residency !== null && !residency.hostAccess(data)) {
+      throw notReadableError(what, this, residency.backend);
+    }
+    return data;
+  }
+
+  /**
+   * Resolves (to this tensor) once its values are readable on the host: on a device backend
+   * (webgpu) it submits the recorded work and reads the values back; immediate on the CPU
+   * backends. `await sync(a, b)` reads several tensors back in one batch.
+   */
+  async sync(): Promise<this> {
+    await sync(this);
+    return this;
   }
 
   /** Number of dimensions. */
@@ -198,7 +228,7 @@ export class Tensor<D extends DType = 'float32'> {
 
   /** The elements as nested JavaScript arrays (a number for a scalar). */
   toArray(): NestedArray {
-    const data = this.data;
+    const data = this.hostData('toArray');
     const shape = this.shape;
     if (shape.length === 0) return data[0];
     let position = 0;
@@ -219,7 +249,7 @@ export class Tensor<D extends DType = 'float32'> {
         `item: tensor has ${this.size} elements, shape [${this.shape.join(', ')}]; expected exactly 1`,
       );
     }
-    return this.data[0];
+    return this.hostData('item')[0];
   }
 
   /** NumPy-style text (large tensors summarised with `...`). */

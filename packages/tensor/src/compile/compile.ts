@@ -53,10 +53,10 @@ class Program<Result> {
     this.backend = trace.backend;
     this.inputCopies = inputs.map((input) => ({
       shape: [input.size],
-      input: input.data,
+      input: input.kernelData,
       inputOffset: 0,
       inputStrides: [1],
-      output: input.data,
+      output: input.kernelData,
       outputOffset: 0,
       outputStrides: [1],
     }));
@@ -85,8 +85,8 @@ class Program<Result> {
     const copies = this.inputCopies;
     for (let i = 0; i < inputs.length; i++) {
       const args = copies[i];
-      args.input = inputs[i].data;
-      args.output = this.inputs[i].data;
+      args.input = inputs[i].kernelData;
+      args.output = this.inputs[i].kernelData;
       this.backend.copy(args);
     }
     const run = this.run;

@@ -2,7 +2,7 @@
 //
 // While a trace is active, `getBackend()` returns a recording backend: every kernel call runs as
 // usual and is also appended to the trace, with a shallow copy of its argument object. Typed
-// arrays in the arguments are remembered by the storage they came from (every `Tensor.data`
+// arrays in the arguments are remembered by the storage they came from (every `Tensor.kernelData`
 // read during the trace is noted), because a view of WebAssembly memory is re-created when the
 // memory grows: a replay reads `storage.data` again before each call. Work that is not a kernel
 // (drawing random numbers, attaching a gradient to its leaf) goes through `hostStep`, which runs
@@ -61,7 +61,7 @@ export interface Trace {
 interface ActiveTrace {
   readonly backend: Backend;
   readonly calls: TracedCall[];
-  /** Storage of every typed array handed out by `Tensor.data` during the trace. */
+  /** Storage of every typed array handed out by `Tensor.kernelData` (and `data`) during the trace. */
   readonly storageOf: Map<ArrayBufferView, AnyStorage>;
   /** The ArrayBuffers behind those arrays: another view of one of them is backend memory. */
   readonly buffers: Set<ArrayBufferLike>;
@@ -215,7 +215,7 @@ function recordCall(
       // A view of backend memory that did not come from a tensor (a subarray, a cached view):
       // it could be detached or moved by the time of a replay.
       throw new Error(
-        `compile: kernel ${kernel} got argument "${key}" as a view of backend memory that is not a tensor's data; ops must pass tensor.data (or a private array) to kernels`,
+        `compile: kernel ${kernel} got argument "${key}" as a view of backend memory that is not a tensor's data; ops must pass tensor.kernelData (or a private array) to kernels`,
       );
     }
     // Otherwise a private JavaScript array of the op (a connection table, argmax indices, a

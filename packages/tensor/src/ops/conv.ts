@@ -140,10 +140,10 @@ export function conv2d(
   const out = Tensor.empty([batch, outChannels, outHeight, outWidth]);
   getBackend().conv2dForward({
     ...geometry,
-    input: input.data,
-    weight: weight.data,
-    bias: bias ? bias.data : null,
-    output: out.data,
+    input: input.kernelData,
+    weight: weight.kernelData,
+    bias: bias ? bias.kernelData : null,
+    output: out.kernelData,
   });
   const inputs = bias ? [input, weight, bias] : [input, weight];
   // The backward kernels with the given operands: gradients (x, w) or curvatures (x^2, w^2).
@@ -156,9 +156,9 @@ export function conv2d(
       gradInput = Tensor.empty(input.shape);
       getBackend().conv2dBackwardInput({
         ...geometry,
-        gradOutput: g.data,
-        weight: weightOperand.data,
-        gradInput: gradInput.data,
+        gradOutput: g.kernelData,
+        weight: weightOperand.kernelData,
+        gradInput: gradInput.kernelData,
       });
     }
     if (weight.requiresGrad || bias?.requiresGrad) {
@@ -167,10 +167,10 @@ export function conv2d(
       gradBias = bias ? Tensor.empty(bias.shape) : null;
       getBackend().conv2dBackwardWeight({
         ...geometry,
-        input: inputOperand.data,
-        gradOutput: g.data,
-        gradWeight: gradWeight.data,
-        gradBias: gradBias ? gradBias.data : null,
+        input: inputOperand.kernelData,
+        gradOutput: g.kernelData,
+        gradWeight: gradWeight.kernelData,
+        gradBias: gradBias ? gradBias.kernelData : null,
       });
     }
     return [

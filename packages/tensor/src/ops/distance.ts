@@ -35,18 +35,18 @@ export function squaredDistance(inputTensor: Tensor, centersTensor: Tensor): Ten
   backend.binary({
     op: 'sub',
     shape: differences.shape,
-    a: x.data,
+    a: x.kernelData,
     aStrides: [features, 0, 1],
-    b: centers.data,
+    b: centers.kernelData,
     bStrides: [0, features, 1],
-    output: differences.data,
+    output: differences.kernelData,
   });
   const squares = Tensor.empty(differences.shape);
   backend.unary({
     op: 'square',
     length: squares.size,
-    input: differences.data,
-    output: squares.data,
+    input: differences.kernelData,
+    output: squares.kernelData,
   });
   const out = Tensor.empty([rows, count]);
   backend.reduce({
@@ -54,8 +54,8 @@ export function squaredDistance(inputTensor: Tensor, centersTensor: Tensor): Ten
     outer: rows * count,
     axis: features,
     inner: 1,
-    input: squares.data,
-    output: out.data,
+    input: squares.kernelData,
+    output: out.kernelData,
   });
   /** [N, C] values against the [N, C, F] differences' layout. */
   const perPair = (value: Tensor) => reshape(value, [rows, count, 1]);

@@ -17,11 +17,11 @@ function binaryForward(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor
   getBackend().binary({
     op,
     shape,
-    a: a.data,
+    a: a.kernelData,
     aStrides: broadcastStrides(a.shape, shape),
-    b: b.data,
+    b: b.kernelData,
     bStrides: broadcastStrides(b.shape, shape),
-    output: output.data,
+    output: output.kernelData,
   });
   return output;
 }
@@ -169,10 +169,10 @@ function gradWhere(select: Tensor, g: Tensor): Tensor {
   getBackend().unaryBackward({
     op: 'relu',
     length: g.size,
-    input: select.data,
-    output: select.data,
-    gradOutput: g.data,
-    gradInput: gradInput.data,
+    input: select.kernelData,
+    output: select.kernelData,
+    gradOutput: g.kernelData,
+    gradInput: gradInput.kernelData,
   });
   return gradInput;
 }
@@ -223,10 +223,10 @@ function unaryDerivativeTimes(op: UnaryOp, x: Tensor, out: Tensor, gradOutput: T
   getBackend().unaryBackward({
     op,
     length: x.size,
-    input: x.data,
-    output: out.data,
-    gradOutput: gradOutput.data,
-    gradInput: gradInput.data,
+    input: x.kernelData,
+    output: out.kernelData,
+    gradOutput: gradOutput.kernelData,
+    gradInput: gradInput.kernelData,
   });
   return gradInput;
 }
@@ -256,7 +256,7 @@ const UNARY_WITH_OWN_TERM: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'sqrt',
 function unaryOp(op: UnaryOp, input: Tensor): Tensor {
   const x = checkFloat(op, input);
   const out = Tensor.empty(x.shape);
-  getBackend().unary({ op, length: x.size, input: x.data, output: out.data });
+  getBackend().unary({ op, length: x.size, input: x.kernelData, output: out.kernelData });
   // Gauss-Newton term f'(x)^2 h: the derivative kernel applied twice.
   const gaussNewtonTerm = (h: Tensor) =>
     unaryDerivativeTimes(op, x, out, unaryDerivativeTimes(op, x, out, h));
@@ -316,9 +316,9 @@ export function addBiasActivation(
     outer,
     channels,
     inner,
-    input: x.data,
-    bias: b.data,
-    output: out.data,
+    input: x.kernelData,
+    bias: b.kernelData,
+    output: out.kernelData,
   });
   // gradInput = gradOutput * f'(a), gradBias = its per-channel sum (overwritten).
   const derivativeTimes = (gradOutput: Tensor, gradInput: Tensor, gradBias: Tensor) =>
@@ -327,10 +327,10 @@ export function addBiasActivation(
       outer,
       channels,
       inner,
-      output: out.data,
-      gradOutput: gradOutput.data,
-      gradInput: gradInput.data,
-      gradBias: gradBias.data,
+      output: out.kernelData,
+      gradOutput: gradOutput.kernelData,
+      gradInput: gradInput.kernelData,
+      gradBias: gradBias.kernelData,
     });
   return recordOp(
     out,

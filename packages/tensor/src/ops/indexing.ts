@@ -33,9 +33,9 @@ export function gather(input: Tensor, axis: number, indicesTensor: Tensor<DType>
     axis: length,
     count,
     inner,
-    input: x.data,
-    indices: indices.data,
-    output: out.data,
+    input: x.kernelData,
+    indices: indices.kernelData,
+    output: out.kernelData,
   });
   // Jacobian entries 0 or 1: gradient and curvature are both scattered back, adding where an
   // index repeats, into an explicitly zeroed buffer (scatterAdd accumulates).
@@ -46,9 +46,9 @@ export function gather(input: Tensor, axis: number, indicesTensor: Tensor<DType>
       axis: length,
       count,
       inner,
-      source: value.data,
-      indices: indices.data,
-      output: result.data,
+      source: value.kernelData,
+      indices: indices.kernelData,
+      output: result.kernelData,
     });
     return [result];
   };
@@ -66,9 +66,9 @@ export function oneHot(labelsTensor: Tensor<DType>, classes: number): Tensor {
     axis: classes,
     count: 1,
     inner: 1,
-    source: filled([labels.size], 1).data,
-    indices: labels.data,
-    output: out.data,
+    source: filled([labels.size], 1).kernelData,
+    indices: labels.kernelData,
+    output: out.kernelData,
   });
   return recordOp(out, 'oneHot', [], () => []);
 }

@@ -60,11 +60,11 @@ export function linear(
     ...gemmArgs(rows, outFeatures, inFeatures),
     transA: false,
     transB: true,
-    a: input.data,
+    a: input.kernelData,
     lda: inFeatures,
-    b: weight.data,
+    b: weight.kernelData,
     ldb: inFeatures,
-    c: out.data,
+    c: out.kernelData,
     ldc: outFeatures,
   });
   if (bias) {
@@ -73,9 +73,9 @@ export function linear(
       outer: rows,
       channels: outFeatures,
       inner: 1,
-      input: out.data,
-      bias: bias.data,
-      output: out.data,
+      input: out.kernelData,
+      bias: bias.kernelData,
+      output: out.kernelData,
     });
   }
   const inputs = bias ? [input, weight, bias] : [input, weight];
@@ -92,11 +92,11 @@ export function linear(
         ...gemmArgs(rows, inFeatures, outFeatures),
         transA: false,
         transB: false,
-        a: g.data,
+        a: g.kernelData,
         lda: outFeatures,
-        b: weightOperand.data,
+        b: weightOperand.kernelData,
         ldb: inFeatures,
-        c: gradInput.data,
+        c: gradInput.kernelData,
         ldc: inFeatures,
       });
     }
@@ -108,11 +108,11 @@ export function linear(
         ...gemmArgs(outFeatures, inFeatures, rows),
         transA: true,
         transB: false,
-        a: g.data,
+        a: g.kernelData,
         lda: outFeatures,
-        b: inputOperand.data,
+        b: inputOperand.kernelData,
         ldb: inFeatures,
-        c: gradWeight.data,
+        c: gradWeight.kernelData,
         ldc: inFeatures,
       });
     }
@@ -123,8 +123,8 @@ export function linear(
         outer: 1,
         axis: rows,
         inner: outFeatures,
-        input: g.data,
-        output: gradBias.data,
+        input: g.kernelData,
+        output: gradBias.kernelData,
       });
     }
     return [gradInput, gradWeight, gradBias];

@@ -46,13 +46,13 @@ function batchedProduct(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
     backend.gemm({
       ...common,
       batch,
-      a: a.data,
+      a: a.kernelData,
       aOffset: 0,
       aBatchStride: aSize === 1 ? 0 : aMatrix,
-      b: b.data,
+      b: b.kernelData,
       bOffset: 0,
       bBatchStride: bSize === 1 ? 0 : bMatrix,
-      c: out.data,
+      c: out.kernelData,
       cOffset: 0,
       cBatchStride: m * n,
     });
@@ -75,13 +75,13 @@ function batchedProduct(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
     backend.gemm({
       ...common,
       batch: 1,
-      a: a.data,
+      a: a.kernelData,
       aOffset: aIndex * aMatrix,
       aBatchStride: 0,
-      b: b.data,
+      b: b.kernelData,
       bOffset: bIndex * bMatrix,
       bBatchStride: 0,
-      c: out.data,
+      c: out.kernelData,
       cOffset: t * m * n,
       cBatchStride: 0,
     });

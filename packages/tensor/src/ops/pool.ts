@@ -44,13 +44,13 @@ function pool2d(
   };
   const out = Tensor.empty([...x.shape.slice(0, -2), outHeight, outWidth]);
   const argmax = mode === 'max' ? new Int32Array(out.size) : null;
-  getBackend().pool2dForward({ ...geometry, input: x.data, output: out.data, argmax });
+  getBackend().pool2dForward({ ...geometry, input: x.kernelData, output: out.kernelData, argmax });
   const backward = (g: Tensor) => {
     const gradInput = Tensor.empty(x.shape);
     getBackend().pool2dBackward({
       ...geometry,
-      gradOutput: g.data,
-      gradInput: gradInput.data,
+      gradOutput: g.kernelData,
+      gradInput: gradInput.kernelData,
       argmax,
     });
     return gradInput;

@@ -64,8 +64,8 @@ function sumKeepDim(x: Tensor, axes: readonly number[]): Tensor {
       outer,
       axis: axisLength,
       inner,
-      input: current.data,
-      output: next.data,
+      input: current.kernelData,
+      output: next.kernelData,
     });
     current = next;
     shape = nextShape;
@@ -122,21 +122,34 @@ export function max(input: Tensor, axis?: number, keepDim = false): Tensor {
   if (length === 0)
     throw new ShapeError('max', [x.shape], 'a non-empty axis to take the maximum of');
   const out = Tensor.empty(reducedOneAxisShape(x, d, keepDim));
-  getBackend().reduce({ op: 'max', outer, axis: length, inner, input: x.data, output: out.data });
+  getBackend().reduce({
+    op: 'max',
+    outer,
+    axis: length,
+    inner,
+    input: x.kernelData,
+    output: out.kernelData,
+  });
   // The Jacobian entries are 1 at the first maximum, 0 elsewhere: gradient and curvature alike
   // go to the maximum, into an explicitly zeroed buffer (scatterAdd accumulates).
   const toMaximum = (value: Tensor) => {
     const indices = Tensor.empty([outer * inner], 'int32');
     const result = filled(x.shape, 0);
-    getBackend().argmax({ outer, axis: length, inner, input: x.data, output: indices.data });
+    getBackend().argmax({
+      outer,
+      axis: length,
+      inner,
+      input: x.kernelData,
+      output: indices.kernelData,
+    });
     getBackend().scatterAdd({
       outer,
       axis: length,
       count: 1,
       inner,
-      source: value.data,
-      indices: indices.data,
-      output: result.data,
+      source: value.kernelData,
+      indices: indices.kernelData,
+      output: result.kernelData,
     });
     return [result];
   };
@@ -149,7 +162,7 @@ export function argmax(input: Tensor, axis?: number, keepDim = false): Tensor<'i
   const { outer, length, inner, axis: d } = aroundAxis(x, axis, 'argmax');
   if (length === 0) throw new ShapeError('argmax', [x.shape], 'a non-empty axis');
   const out = Tensor.empty(reducedOneAxisShape(x, d, keepDim), 'int32');
-  getBackend().argmax({ outer, axis: length, inner, input: x.data, output: out.data });
+  getBackend().argmax({ outer, axis: length, inner, input: x.kernelData, output: out.kernelData });
   return recordOp(out, 'argmax', [], () => []);
 }
 
@@ -181,7 +194,7 @@ function logSoftmaxRows(x: Tensor): { rows: number; columns: number; out: Tensor
   const columns = x.shape[x.rank - 1];
   const rows = columns === 0 ? 0 : x.size / columns;
   const out = Tensor.empty(x.shape);
-  getBackend().logSoftmax({ rows, columns, input: x.data, output: out.data });
+  getBackend().logSoftmax({ rows, columns, input: x.kernelData, output: out.kernelData });
   return { rows, columns, out };
 }
 
@@ -207,9 +220,9 @@ export function logSoftmax(input: Tensor, axis = -1): Tensor {
       getBackend().logSoftmaxBackward({
         rows,
         columns,
-        output: out.data,
-        gradOutput: g.data,
-        gradInput: gradInput.data,
+        output: out.kernelData,
+        gradOutput: g.kernelData,
+        gradInput: gradInput.kernelData,
       });
       return [gradInput];
     },
@@ -234,7 +247,12 @@ export function softmax(input: Tensor, axis = -1): Tensor {
   if (d !== x.rank - 1) return alongLastAxis(x, d, (t) => softmax(t, -1));
   const { out: logProbabilities } = logSoftmaxRows(x);
   const out = Tensor.empty(x.shape);
-  getBackend().unary({ op: 'exp', length: x.size, input: logProbabilities.data, output: out.data });
+  getBackend().unary({
+    op: 'exp',
+    length: x.size,
+    input: logProbabilities.kernelData,
+    output: out.kernelData,
+  });
   return recordOp(
     out,
     'softmax',
@@ -264,7 +282,14 @@ export function logSumExp(input: Tensor, axis = -1, keepDim = false): Tensor {
   const keptShape = reducedShape(x.shape, [d], true);
   const maximum = Tensor.empty(keptShape);
   const backend = getBackend();
-  backend.reduce({ op: 'max', outer, axis: length, inner, input: x.data, output: maximum.data });
+  backend.reduce({
+    op: 'max',
+    outer,
+    axis: length,
+    inner,
+    input: x.kernelData,
+    output: maximum.kernelData,
+  });
   // On a detached view of x: these intermediate ops are not recorded (the op is one node).
   const shifted = exp(sub(detachedView(x), maximum));
   const kept = add(log(sum(shifted, d, true)), maximum);

@@ -102,10 +102,10 @@ export function permute<D extends DType>(x: Tensor<D>, axes: readonly number[]):
   const strides = contiguousStrides(x.shape);
   getBackend().copy({
     shape,
-    input: x.data,
+    input: x.kernelData,
     inputOffset: 0,
     inputStrides: order.map((a) => strides[a]),
-    output: out.data,
+    output: out.kernelData,
     outputOffset: 0,
     outputStrides: contiguousStrides(shape),
   });
@@ -143,10 +143,10 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const out = Tensor.empty(target);
   getBackend().copy({
     shape: target,
-    input: x.data,
+    input: x.kernelData,
     inputOffset: 0,
     inputStrides: broadcastStrides(x.shape, target),
-    output: out.data,
+    output: out.kernelData,
     outputOffset: 0,
     outputStrides: contiguousStrides(target),
   });
@@ -164,10 +164,10 @@ function crop<D extends DType>(
   const strides = contiguousStrides(x.shape);
   getBackend().copy({
     shape,
-    input: x.data,
+    input: x.kernelData,
     inputOffset: starts.reduce((offset, start, d) => offset + start * strides[d], 0),
     inputStrides: strides,
-    output: out.data,
+    output: out.kernelData,
     outputOffset: 0,
     outputStrides: contiguousStrides(shape),
   });
@@ -184,15 +184,15 @@ function placeInto<D extends DType>(
   const out = Tensor.empty(shape, x.dtype);
   // Explicitly, even for 0: a replayed program's buffer is not fresh.
   if (x.dtype === 'float32')
-    getBackend().fill({ length: out.size, value, output: out.data as Float32Array });
+    getBackend().fill({ length: out.size, value, output: out.kernelData as Float32Array });
   else if (value !== 0) out.data.fill(value);
   const strides = contiguousStrides(shape);
   getBackend().copy({
     shape: x.shape,
-    input: x.data,
+    input: x.kernelData,
     inputOffset: 0,
     inputStrides: contiguousStrides(x.shape),
-    output: out.data,
+    output: out.kernelData,
     outputOffset: starts.reduce((offset, start, d) => offset + start * strides[d], 0),
     outputStrides: strides,
   });
@@ -267,10 +267,10 @@ export function concat<D extends DType>(tensors: readonly Tensor<D>[], axis = 0)
     starts.push(position);
     getBackend().copy({
       shape: t.shape,
-      input: t.data,
+      input: t.kernelData,
       inputOffset: 0,
       inputStrides: contiguousStrides(t.shape),
-      output: out.data,
+      output: out.kernelData,
       outputOffset: position * outStrides[d],
       outputStrides: outStrides,
     });
@@ -379,10 +379,10 @@ export function toFloat32(x: Tensor<DType>): Tensor {
 export function copyInto<D extends DType>(target: Tensor<D>, source: Tensor<D>): void {
   getBackend().copy({
     shape: [source.size],
-    input: source.data,
+    input: source.kernelData,
     inputOffset: 0,
     inputStrides: [1],
-    output: target.data,
+    output: target.kernelData,
     outputOffset: 0,
     outputStrides: [1],
   });

@@ -85,11 +85,11 @@ export function subsampling(
   const out = Tensor.empty([batch, outChannels, geometry.outHeight, geometry.outWidth]);
   getBackend().subsampling({
     ...geometry,
-    input: input.data,
-    coefficient: coefficient.data,
-    bias: bias.data,
-    sums: sums.data,
-    output: out.data,
+    input: input.kernelData,
+    coefficient: coefficient.kernelData,
+    bias: bias.kernelData,
+    sums: sums.kernelData,
+    output: out.kernelData,
   });
   // The backward kernel with the given operands: gradients (sums, coefficient) or curvatures
   // (sums^2, coefficient^2). `preActivation` is overwritten (by value * f'(a)).
@@ -99,13 +99,13 @@ export function subsampling(
     const gradInput = input.requiresGrad ? Tensor.empty(input.shape) : null;
     getBackend().subsamplingBackward({
       ...geometry,
-      sums: sumOperand.data,
-      output: out.data,
-      coefficient: coefficientOperand.data,
-      gradOutput: preActivation.data,
-      gradCoefficient: gradCoefficient.data,
-      gradBias: gradBias.data,
-      gradInput: gradInput ? gradInput.data : null,
+      sums: sumOperand.kernelData,
+      output: out.kernelData,
+      coefficient: coefficientOperand.kernelData,
+      gradOutput: preActivation.kernelData,
+      gradCoefficient: gradCoefficient.kernelData,
+      gradBias: gradBias.kernelData,
+      gradInput: gradInput ? gradInput.kernelData : null,
     });
     return [
       gradInput,
@@ -126,10 +126,10 @@ export function subsampling(
         outer: batch,
         channels: outChannels,
         inner: geometry.outHeight * geometry.outWidth,
-        output: out.data,
-        gradOutput: h.data,
-        gradInput: scaled.data,
-        gradBias: Tensor.empty([outChannels]).data,
+        output: out.kernelData,
+        gradOutput: h.kernelData,
+        gradInput: scaled.kernelData,
+        gradBias: Tensor.empty([outChannels]).kernelData,
       });
       return backwardWith(scaled, square(sums), square(coefficient));
     }),
