@@ -1,4 +1,5 @@
 import { Tensor } from '@lenet/tensor';
+import { whenReadable } from './device-values.js';
 
 /**
  * What an optimizer needs of a parameter: its values and its gradient, both as float32 arrays
@@ -27,8 +28,11 @@ export interface EpochContext {
   /**
    * Per-parameter diagonal Gauss-Newton estimates of d2E/dw2, averaged over `sampleCount`
    * training samples drawn with the run's seeded generator; in the optimizer's parameter order.
+   * On a device backend (webgpu) the estimates come back later: a promise.
    */
-  estimateCurvature(sampleCount: number): readonly Float32Array[];
+  estimateCurvature(
+    sampleCount: number,
+  ): readonly Float32Array[] | Promise<readonly Float32Array[]>;
 }
 
 /**
@@ -84,8 +88,11 @@ export abstract class Optimizer {
     }
   }
 
-  /** Called by `fit` before each pass; SDLM re-estimates its curvature here. */
-  beforeEpoch(_context: EpochContext): void {}
+  /**
+   * Called (and awaited) by `fit` before each pass; SDLM re-estimates its curvature here (a
+   * promise when the estimate does come back later).
+   */
+  beforeEpoch(_context: EpochContext): void | Promise<void> {}
 
   /** A deep copy of the state, safe to keep while training goes on. */
   stateDict(): OptimizerState {
@@ -101,6 +108,17 @@ export abstract class Optimizer {
       hyperparameters: { learningRate: this.learningRate, ...this.hyperparameters() },
       slots,
     };
+  }
+
+  /**
+   * `stateDict()` on any backend: buffers kept as tensors (SGD's velocity, Adam's moments) are
+   * read back first when they live on a device (webgpu); at once on the CPU backends.
+   */
+  async readStateDict(): Promise<OptimizerState> {
+    const tensors = Object.values(this.slots())
+      .flat()
+      .filter((buffer): buffer is Tensor => buffer instanceof Tensor);
+    return await whenReadable(tensors, () => this.stateDict());
   }
 
   /** Restores a state written by `stateDict()` of the same kind of optimizer on the same parameters. */

@@ -83,8 +83,15 @@ export class SDLM extends Optimizer {
     this.onTensors = this.parametersAreTensors();
   }
 
-  override beforeEpoch(context: EpochContext): void {
-    let estimate = context.estimateCurvature(this.samples);
+  override beforeEpoch(context: EpochContext): void | Promise<void> {
+    const estimate = context.estimateCurvature(this.samples);
+    if (estimate instanceof Promise) return estimate.then((values) => this.takeEstimate(values));
+    this.takeEstimate(estimate);
+  }
+
+  /** Sets h_kk from a new estimate ('running': averaged into the estimates so far). */
+  private takeEstimate(next: readonly Float32Array[]): void {
+    let estimate = next;
     if (this.curvatureAverage === 'running' && this.estimated && this.estimates > 0) {
       // Every estimate covers the same number of samples: the running mean over all of them.
       // New arrays: the estimator may hand out buffers it reuses.

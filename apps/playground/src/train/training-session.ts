@@ -245,7 +245,7 @@ export class TrainingSession {
     if (this.batch === 0) {
       this.epochStarted = started;
       // SDLM re-estimates its curvature h_kk before every pass (the paper: on 500 samples).
-      this.optimizer.beforeEpoch({
+      await this.optimizer.beforeEpoch({
         epoch: this.epoch - 1,
         estimateCurvature: (count) => this.estimateCurvature(count),
       });
@@ -283,14 +283,16 @@ export class TrainingSession {
    * The Gauss-Newton diagonal d2E/dw2 averaged over `count` training samples drawn with the
    * curvature stream.
    */
-  private estimateCurvature(count: number): Float32Array[] {
+  private estimateCurvature(count: number): Float32Array[] | Promise<Float32Array[]> {
     const generator = this.curvatureGenerator!;
     const take = Math.min(count, this.train.length);
     const order = generator.permutation(this.train.length).subarray(0, take);
     this.curvatureBatch ??= new BatchAssembler(this.train, take);
     const { images, labels } = this.curvatureBatch.fill(order, 0, take);
+    const inOrder = (values: Map<Tensor, Float32Array>) =>
+      this.optimizer.parameters.map((parameter) => values.get(parameter as Tensor)!);
     const values = this.engine.curvature(images, labels, take);
-    return this.optimizer.parameters.map((parameter) => values.get(parameter as Tensor)!);
+    return values instanceof Promise ? values.then(inOrder) : inOrder(values);
   }
 
   /**
