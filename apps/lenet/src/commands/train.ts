@@ -6,10 +6,18 @@ import {
   decodeCheckpoint,
   loadCheckpointFile,
 } from '@lenet/trainer/node';
+import { threadsFor, useBackend } from '../backend-choice.js';
 import { UsageError } from '../errors.js';
 import { readJsonIfExists } from '../files.js';
 import type { CliIo } from '../io.js';
-import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
+import type {
+  AugmentName,
+  BackendName,
+  LossName,
+  ModelName,
+  OptimizerName,
+  ScheduleName,
+} from '../names.js';
 import { createProgress, formatDuration } from '../progress.js';
 import {
   cleanLeftovers,
@@ -43,6 +51,8 @@ export interface TrainCommandOptions {
   resume: boolean;
   force: boolean;
   threads: number;
+  /** Where tensors are computed (default 'wasm'); kept in settings.json for --resume. */
+  backend?: BackendName;
   /** Options the user typed (not defaults), by their option name; what --resume checks. */
   given?: ReadonlySet<string>;
 }
@@ -85,8 +95,15 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo): Promise
         );
       }
       if (options.force) await removeRunFiles(out);
-      settings = resolveSettings(options);
+      const backend = options.backend ?? 'wasm';
+      const threadsGiven = options.given?.has('threads') ?? false;
+      settings = resolveSettings({
+        ...options,
+        backend,
+        threads: threadsFor(backend, options.threads, threadsGiven),
+      });
     }
+    await useBackend(settings.backend ?? 'wasm');
     const data = await mnistData();
     io.stdout.write(`${describeRun(settings, out)}\n`);
     if (resume) {
@@ -117,7 +134,7 @@ export function describeRun(settings: TrainingSettings, out: string): string {
     settings.trainSize === 60000 ? 'all 60000' : `${settings.trainSize} (class-balanced sample)`;
   return [
     `lenet train: ${settings.model}, loss ${settings.loss}, optimizer ${settings.optimizer}, ${settings.schedule} schedule from lr ${settings.learningRate}`,
-    `  ${settings.epochs} passes, batch size ${settings.batchSize}, weight decay ${settings.weightDecay}, distortions ${settings.augment}, seed ${settings.seed}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}`,
+    `  ${settings.epochs} passes, batch size ${settings.batchSize}, weight decay ${settings.weightDecay}, distortions ${settings.augment}, seed ${settings.seed}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}${settings.backend && settings.backend !== 'wasm' ? `, on ${settings.backend}` : ''}`,
     ...(settings.init || settings.curvatureAverage
       ? [
           `  initialisation ${settings.init ?? 'default'}, h_kk ${settings.curvatureAverage === 'running' ? 'running average over every estimate' : 'fresh each pass'}`,
@@ -176,6 +193,7 @@ const SETTING_OF_OPTION: Readonly<Record<string, keyof TrainingSettings>> = {
   testSize: 'testSize',
   seed: 'seed',
   threads: 'threads',
+  backend: 'backend',
 };
 
 function flagOf(option: string): string {
@@ -191,7 +209,11 @@ async function resumedSettings(options: TrainCommandOptions): Promise<TrainingSe
     );
   }
   // Runs from before threads were recorded: the thread count given now (or its default).
-  const settings = { ...saved, threads: saved.threads ?? options.threads };
+  const settings = {
+    ...saved,
+    threads: saved.threads ?? options.threads,
+    backend: saved.backend ?? 'wasm',
+  };
   const given = options.given ?? new Set<string>();
   for (const [option, key] of Object.entries(SETTING_OF_OPTION)) {
     const value = (options as unknown as Record<string, unknown>)[option];
