@@ -20,6 +20,14 @@ export {
 } from './backend/wasm/wasm-backend.js';
 export type { StoragePoolStatistics } from './backend/wasm/wasm-storage.js';
 export {
+  initWebGpuBackend,
+  type WebGpuBackendOptions,
+  type WebGpuProvider,
+  webGpuAvailable,
+  webGpuStatistics,
+} from './backend/webgpu/init-webgpu-backend.js';
+export type { WebGpuStatistics } from './backend/webgpu/webgpu-statistics.js';
+export {
   type CompiledFunction,
   type CompileOptions,
   compile,

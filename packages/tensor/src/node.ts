@@ -7,4 +7,5 @@ export {
   writeAll,
   writeFileAtomic,
 } from './node/atomic-file.js';
+export { initWebGpuBackendNode } from './node/webgpu.js';
 export { injectWriteFault, type WriteFault } from './node/write-faults.js';

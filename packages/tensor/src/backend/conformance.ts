@@ -5,6 +5,7 @@
 // framework: `runConformanceSuite(name, { describe, it })` declares the cases in the caller's
 // (vitest, node:test, ...), and `checkConformance(name)` runs them all and returns the
 // mismatches. Kernels a backend does not implement fall back to `reference` and are skipped.
+import { deviceResidency } from '../device-residency.js';
 import { Generator } from '../generator.js';
 import { lenet5C3Mask } from '../testing/lenet5-c3.js';
 import {
@@ -55,7 +56,18 @@ export const conformanceTolerances: Record<KernelName, { rtol: number; atol: num
 export interface ConformanceOptions {
   /** Kernels not checked, each with the reason (keep this list short and reviewed). */
   exclude?: Partial<Record<KernelName, string>>;
+  /**
+   * Kernels checked with a looser tolerance than `conformanceTolerances`, each with the reason
+   * (e.g. a GPU without float64 arithmetic).
+   */
+  tolerances?: Partial<Record<KernelName, { rtol: number; atol: number; reason: string }>>;
 }
+
+/**
+ * Makes arrays that kernels wrote readable on the host (a device backend's read-back);
+ * `checkConformanceAsync` defaults to the installed device's (`sync`).
+ */
+export type ReadBack = (arrays: readonly (Float32Array | Int32Array)[]) => Promise<void>;
 
 type Buffers = Record<string, Float32Array | Int32Array | Uint8Array>;
 
@@ -75,6 +87,31 @@ function runCase(
   backend: Backend,
   kernelCase: KernelCase,
 ): Record<string, Float32Array | Int32Array> {
+  const outputs = startCase(backend, kernelCase);
+  return collectOutputs(outputs);
+}
+
+/** `runCase` on a backend whose outputs must be read back before they are copied. */
+async function runCaseAsync(
+  backend: Backend,
+  kernelCase: KernelCase,
+  readBack: ReadBack,
+): Promise<Record<string, Float32Array | Int32Array>> {
+  const outputs = startCase(backend, kernelCase);
+  await readBack(Object.values(outputs).map((output) => output.array()));
+  return collectOutputs(outputs);
+}
+
+type CaseOutputs = Record<string, { array(): Float32Array | Int32Array }>;
+
+function collectOutputs(outputs: CaseOutputs): Record<string, Float32Array | Int32Array> {
+  const results: Record<string, Float32Array | Int32Array> = {};
+  for (const [name, output] of Object.entries(outputs)) results[name] = output.array().slice();
+  return results;
+}
+
+/** Sets up the buffers of a case and calls its kernel; returns where each output is. */
+function startCase(backend: Backend, kernelCase: KernelCase): CaseOutputs {
   const storages = new Map<string, Storage>();
   const all: Buffers = { ...kernelCase.inputs, ...kernelCase.outputs };
   for (const [name, values] of Object.entries(all)) {
@@ -92,12 +129,13 @@ function runCase(
     }
   }
   kernelCase.call(backend, buffers);
-  const results: Record<string, Float32Array | Int32Array> = {};
+  const outputs: CaseOutputs = {};
   for (const name of Object.keys(kernelCase.outputs)) {
     const storage = storages.get(name);
-    results[name] = storage ? storage.data.slice() : (buffers[name] as Int32Array).slice();
+    // The view is read when used (after the call, backend memory may have moved).
+    outputs[name] = { array: () => (storage ? storage.data : (buffers[name] as Int32Array)) };
   }
-  return results;
+  return outputs;
 }
 
 function floats(generator: Generator, length: number, low = -1, high = 1): Float32Array {
@@ -1056,6 +1094,8 @@ export interface ConformanceCase {
   readonly skipReason: string | null;
   /** Runs the case on the backend and on `reference`; the first mismatch as text, or null. */
   run(): string | null;
+  /** `run` for a backend whose outputs are read back asynchronously (webgpu). */
+  runAsync(readBack: ReadBack): Promise<string | null>;
 }
 
 /** The kernels' cases for the backend registered as `backendName` (throws if none is). */
@@ -1079,8 +1119,21 @@ export function conformanceCases(
       : excluded !== undefined
         ? `excluded: ${excluded}`
         : null;
-    const tolerance = conformanceTolerances[kernel];
+    const looser = options.tolerances?.[kernel];
+    const tolerance = looser
+      ? { rtol: looser.rtol, atol: looser.atol }
+      : conformanceTolerances[kernel];
     for (const kernelCase of cases[kernel]) {
+      const compare = (
+        actual: Record<string, Float32Array | Int32Array>,
+        expected: Record<string, Float32Array | Int32Array>,
+      ): string | null => {
+        for (const name of Object.keys(expected)) {
+          const mismatch = firstMismatch(actual[name], expected[name], tolerance);
+          if (mismatch) return `${kernel} ${kernelCase.label}, output ${name}: ${mismatch}`;
+        }
+        return null;
+      };
       result.push({
         kernel,
         label: kernelCase.label,
@@ -1088,12 +1141,11 @@ export function conformanceCases(
         skipReason,
         run: () => {
           const expected = runCase(reference, kernelCase);
-          const actual = runCase(backend, kernelCase);
-          for (const name of Object.keys(expected)) {
-            const mismatch = firstMismatch(actual[name], expected[name], tolerance);
-            if (mismatch) return `${kernel} ${kernelCase.label}, output ${name}: ${mismatch}`;
-          }
-          return null;
+          return compare(runCase(backend, kernelCase), expected);
+        },
+        runAsync: async (readBack) => {
+          const expected = runCase(reference, kernelCase);
+          return compare(await runCaseAsync(backend, kernelCase, readBack), expected);
         },
       });
     }
@@ -1127,11 +1179,12 @@ export interface TestFunctions {
   describe: ((name: string, body: () => void) => unknown) & {
     skip: (name: string, body: () => void) => unknown;
   };
-  it: (name: string, body: () => void) => unknown;
+  it: (name: string, body: () => void | Promise<void>) => unknown;
 }
 
 /**
- * Declares the conformance tests of the backend registered as `backendName`, one per case,
+ * Declares the conformance tests of the backend registered as `backendName`, one per case
+ * (asynchronous ones, reading outputs back with `options.readBack`, for a device backend),
  * grouped by kernel, with the caller's test framework; a kernel the backend does not own (or
  * that `options.exclude` lists) is declared skipped. A backend that is not registered (e.g.
  * WebAssembly unavailable) gets one skipped group.
@@ -1139,7 +1192,7 @@ export interface TestFunctions {
 export function runConformanceSuite(
   backendName: string,
   test: TestFunctions,
-  options: ConformanceOptions = {},
+  options: ConformanceOptions & { readBack?: ReadBack } = {},
 ): void {
   const title = `conformance: ${backendName} vs reference`;
   if (!findBackend(backendName)) {
@@ -1157,10 +1210,19 @@ export function runConformanceSuite(
         `${kernel} (rtol ${tolerance.rtol}, atol ${tolerance.atol})${skipReason ? ` [${skipReason}]` : ''}`,
         () => {
           for (const kernelCase of ofKernel) {
-            test.it(kernelCase.label, () => {
-              const mismatch = kernelCase.run();
-              if (mismatch !== null) throw new Error(mismatch);
-            });
+            const readBack = options.readBack;
+            test.it(
+              kernelCase.label,
+              readBack === undefined
+                ? () => {
+                    const mismatch = kernelCase.run();
+                    if (mismatch !== null) throw new Error(mismatch);
+                  }
+                : async () => {
+                    const mismatch = await kernelCase.runAsync(readBack);
+                    if (mismatch !== null) throw new Error(mismatch);
+                  },
+            );
           }
         },
       );
@@ -1185,6 +1247,34 @@ export function checkConformance(
       continue;
     }
     const mismatch = kernelCase.run();
+    if (mismatch === null) passed++;
+    else failures.push(mismatch);
+  }
+  return { passed, skipped, failures };
+}
+
+/** The installed device backend's read-back (`sync`); immediate when none is installed. */
+export const readBack: ReadBack = async (arrays) => {
+  await deviceResidency()?.sync(arrays);
+};
+
+/**
+ * `checkConformance` for a backend that computes on a device (webgpu): each case's outputs
+ * are read back (with `options.readBack`, default the installed device's) before comparing.
+ */
+export async function checkConformanceAsync(
+  backendName: string,
+  options: ConformanceOptions & { readBack?: ReadBack } = {},
+): Promise<{ passed: number; skipped: number; failures: string[] }> {
+  let passed = 0;
+  let skipped = 0;
+  const failures: string[] = [];
+  for (const kernelCase of conformanceCases(backendName, options)) {
+    if (kernelCase.skipReason !== null) {
+      skipped++;
+      continue;
+    }
+    const mismatch = await kernelCase.runAsync(options.readBack ?? readBack);
     if (mismatch === null) passed++;
     else failures.push(mismatch);
   }

@@ -4,8 +4,11 @@ export {
   type ConformanceCase,
   type ConformanceOptions,
   checkConformance,
+  checkConformanceAsync,
   conformanceCases,
   conformanceTolerances,
+  type ReadBack,
+  readBack,
   runConformanceSuite,
   type TestFunctions,
 } from '../backend/conformance.js';
