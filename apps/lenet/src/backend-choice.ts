@@ -13,13 +13,8 @@ export async function useBackend(name: BackendName): Promise<void> {
     return;
   }
   try {
-    const node = (await import('@lenet/tensor/node')) as unknown as {
-      initWebGpuBackendNode?: () => Promise<unknown>;
-    };
-    if (!node.initWebGpuBackendNode) {
-      throw new Error('this build of @lenet/tensor has no WebGPU backend');
-    }
-    await node.initWebGpuBackendNode();
+    const { initWebGpuBackendNode } = await import('@lenet/tensor/node');
+    await initWebGpuBackendNode();
     setBackend('webgpu');
   } catch (error) {
     throw new UsageError(
