@@ -86,7 +86,7 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
       pixels: Uint8Array.from(testPart.image(index)),
     })),
   });
-  post({ type: 'probe', probe: session.probe(strip) });
+  post({ type: 'probe', probe: await session.probe(strip) });
   let lastProbe = performance.now();
   let lastYield = performance.now();
   let lastReport = 0;
@@ -118,7 +118,7 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
       post({ type: 'epoch', result: epoch, mistakeImages }, [mistakeImages.buffer]);
     }
     if (epoch || now - lastProbe > PROBE_EVERY_MS) {
-      post({ type: 'probe', probe: session.probe(strip) });
+      post({ type: 'probe', probe: await session.probe(strip) });
       lastProbe = now;
     }
     if (now - lastYield > 30) {
@@ -159,22 +159,29 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'weights':
       if (session) {
-        const bytes = session.weights();
-        const epochs = session.history.length;
-        const last = session.history.at(-1);
-        post(
-          {
-            type: 'weights',
-            purpose: message.purpose,
-            model: session.config.model,
-            bytes,
-            description: `${session.config.model === 'lenet5' ? 'LeNet-5' : 'MLP'} trained here, ${epochs} pass${epochs === 1 ? '' : 'es'}${
-              last ? `, ${last.testError.toFixed(2)}% test error` : ''
-            }`,
-          },
-          [bytes.buffer],
-        );
+        postWeights(session, message.purpose).catch((error) => {
+          post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+        });
       }
       break;
   }
 };
+
+/** Posts the session's weights (read back from the GPU first when they live there). */
+async function postWeights(from: TrainingSession, purpose: 'draw' | 'download'): Promise<void> {
+  const bytes = await from.weights();
+  const epochs = from.history.length;
+  const last = from.history.at(-1);
+  post(
+    {
+      type: 'weights',
+      purpose,
+      model: from.config.model,
+      bytes,
+      description: `${from.config.model === 'lenet5' ? 'LeNet-5' : 'MLP'} trained here, ${epochs} pass${epochs === 1 ? '' : 'es'}${
+        last ? `, ${last.testError.toFixed(2)}% test error` : ''
+      }`,
+    },
+    [bytes.buffer],
+  );
+}

@@ -8,7 +8,7 @@
  */
 import { compose, elastic, randomAffine, type Transform } from '@lenet/augment';
 import { createModel, encodeSafetensors, type LossName, type Sequential } from '@lenet/nn-layers';
-import { Generator, noGrad, type Tensor, tensor } from '@lenet/tensor';
+import { Generator, isReadable, noGrad, sync, type Tensor, tensor } from '@lenet/tensor';
 import {
   Adam,
   BatchAssembler,
@@ -17,6 +17,7 @@ import {
   type LabelledSamples,
   type Optimizer,
   predictClass,
+  readModelState,
   SDLM,
   SGD,
   samplesFromArrays,
@@ -254,7 +255,11 @@ export class TrainingSession {
     const start = this.batch * batchSize;
     const count = Math.min(batchSize, this.train.length - start);
     const { images, labels } = this.assembler.fill(this.order, start, count);
-    if (this.transform) this.transform.applyBatch(images, this.generator);
+    if (this.transform) {
+      // The distortions work on a host copy: a batch assembled on a GPU is read back first.
+      if (!isReadable(images)) await images.sync();
+      this.transform.applyBatch(images, this.generator);
+    }
     // Sets every parameter's .grad to the batch's mean-loss gradient, summed over the replicas
     // in a fixed order (so a run depends on its seed and thread count only).
     const result = await this.engine.trainBatch(images, labels, count);
@@ -300,13 +305,18 @@ export class TrainingSession {
    * two batches): each one's prediction and its softmax confidence, and the C1 kernels (null
    * for a model without convolutions). What the Train page redraws while it learns.
    */
-  probe(indices: readonly number[]): Probe {
+  async probe(indices: readonly number[]): Promise<Probe> {
     const shape = this.test.sampleShape;
     const size = shape.reduce((a, b) => a * b, 1);
     const batch = new Float32Array(indices.length * size);
     const labels = indices.map((index, n) => this.test.readSample(index, batch, n * size));
-    const output = noGrad(() => this.model.forward(tensor(batch, [indices.length, ...shape])))
-      .data as Float32Array;
+    const result = noGrad(() => this.model.forward(tensor(batch, [indices.length, ...shape])));
+    const kernel = this.model
+      .namedParameters()
+      .find(([name]) => name === 'c1.weight' || name === 'conv1.weight')?.[1];
+    // One read-back for the outputs and the kernels (immediate on the CPU backends).
+    await sync(result, ...(kernel ? [kernel] : []));
+    const output = result.data as Float32Array;
     const rbf = this.loss === 'rbf-map';
     const predictions = indices.map((index, n) => {
       const predicted = predictClass(output, n * 10, 10, rbf ? 'argmin' : 'argmax');
@@ -316,9 +326,6 @@ export class TrainingSession {
       const total = row.reduce((sum, value) => sum + Math.exp(sign * value - best), 0);
       return { index, label: labels[n], predicted, confidence: 1 / total };
     });
-    const kernel = this.model
-      .namedParameters()
-      .find(([name]) => name === 'c1.weight' || name === 'conv1.weight')?.[1];
     return {
       predictions,
       kernels: kernel ? Float32Array.from(kernel.data as Float32Array) : null,
@@ -353,7 +360,7 @@ export class TrainingSession {
       testError: evaluation.errorRate,
       imagesPerSecond: this.seen / (this.trainMilliseconds / 1000),
       seconds: (performance.now() - this.epochStarted) / 1000,
-      checksum: weightsChecksum(this.model.parameters()),
+      checksum: weightsChecksum(await this.readParameters()),
       mistakes: evaluation.misclassified
         .slice(0, MISTAKES_SHOWN)
         .map(({ index, label, predicted }) => ({ index, label, predicted })),
@@ -369,7 +376,15 @@ export class TrainingSession {
   }
 
   /** The weights in the command line's format: `lenet predict --model` reads them too. */
-  weights(): Uint8Array {
-    return encodeSafetensors(this.model.stateDict(), settingsMetadata(lenetSettings(this.config)));
+  async weights(): Promise<Uint8Array> {
+    const state = await readModelState(this.model);
+    return encodeSafetensors(state, settingsMetadata(lenetSettings(this.config)));
+  }
+
+  /** The parameters, their values readable here (read back from a GPU when they live there). */
+  private async readParameters(): Promise<Tensor[]> {
+    const parameters = this.model.parameters();
+    await sync(...parameters);
+    return parameters;
   }
 }
