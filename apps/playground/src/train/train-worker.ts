@@ -7,7 +7,7 @@
  */
 import { type Dataset, toFloat32Images } from '@lenet/datasets-mnist';
 import { loadMnistSplit } from '../mnist-data.js';
-import { ensureBackend } from '../network.js';
+import { selectBackend } from '../network.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { sampleImages } from './sample.js';
 import { type ImageSet, type TrainConfig, TrainingSession } from './training-session.js';
@@ -42,16 +42,18 @@ const PROBE_EVERY_MS = 400;
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-async function run(config: TrainConfig, mnistBase: string): Promise<void> {
+async function run(requested: TrainConfig, mnistBase: string): Promise<void> {
   const id = ++runId;
   paused = false;
   post({ type: 'status', text: 'Loading MNIST...' });
   const [backend, train, test] = await Promise.all([
-    ensureBackend(),
+    selectBackend(requested.compute),
     split('train', mnistBase),
     split('test', mnistBase),
   ]);
   if (id !== runId) return;
+  // Data-parallel threads split batches over CPU cores; on WebGPU the GPU computes each batch.
+  const config = backend.name === 'webgpu' ? { ...requested, threads: 1 } : requested;
   const side = config.model === 'lenet5' ? 32 : 28;
   const trainPart = sampleImages(train, config.size, config.seed);
   const testPart = sampleImages(test, config.testSize, 0);
@@ -74,7 +76,8 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
   }).filter((index) => index >= 0);
   post({
     type: 'started',
-    backend,
+    backend: backend.name,
+    backendLabel: backend.label,
     trainCount: trainPart.length,
     testCount: testPart.length,
     batches: session.batchesPerEpoch,

@@ -50,6 +50,8 @@ export const trainSchema = {
   threads: field.number(defaultThreads(), 1, MAX_THREADS, true),
   /** 'auto': shared memory where the page is cross-origin isolated; 'message': never. */
   transport: field.choice(['auto', 'message'] as const, 'auto'),
+  /** Where the worker computes: 'auto' takes WebGPU when the browser gives an adapter. */
+  compute: field.choice(['auto', 'webgpu', 'wasm'] as const, 'auto'),
 };
 export type TrainConfig = Values<typeof trainSchema>;
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = decodeParams(trainSchema, {});
