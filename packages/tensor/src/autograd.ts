@@ -35,6 +35,7 @@ import { NonFiniteError, ShapeError } from './errors.js';
 import { addInPlace, copied, filled } from './kernel-calls.js';
 import { add } from './ops/elementwise.js';
 import { sameShape } from './shape-utils.js';
+import { isReadable } from './sync.js';
 import type { CurvatureRule, DType, GradNode, Tensor } from './tensor.js';
 
 let gradEnabled = true;
@@ -79,6 +80,11 @@ export function setFiniteChecks(enabled: boolean): void {
 /** Throws a NonFiniteError naming `label` if `t` holds NaN or Infinity. Int32 tensors pass. */
 export function assertFinite(t: Tensor<DType>, label = 'assertFinite'): void {
   if (t.dtype !== 'float32') return;
+  if (!isReadable(t)) {
+    throw new Error(
+      `${label}: finite checks read every value on the host, but this tensor's values are on the device; use them on a CPU backend (wasm, reference), or check with \`await t.sync()\` then assertFinite(t)`,
+    );
+  }
   const data = t.data;
   for (let i = 0; i < data.length; i++) {
     const value = data[i];

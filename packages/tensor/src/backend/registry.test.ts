@@ -33,6 +33,7 @@ describe('backend registry', () => {
 
   it('rejects unknown names and kernels, and protects reference', () => {
     expect(() => setBackend('nope')).toThrow(/no backend named "nope"; registered: reference/);
+    expect(() => setBackend('webgpu')).toThrow(/call `await initWebGpuBackend\(\)`/);
     expect(() => registerBackend('bad', { gemmm: () => {} } as never)).toThrow(
       /unknown kernel "gemmm"/,
     );

@@ -74,6 +74,11 @@ export function setBackend(name: string): Backend {
   defaultChosen = true;
   if (name === 'wasm' && !registry.has('wasm')) registerWasmBackendSync();
   const backend = registry.get(name);
+  if (!backend && name === 'webgpu') {
+    throw new Error(
+      'setBackend(webgpu): the webgpu backend is set up asynchronously; call `await initWebGpuBackend()` (in Node `await initWebGpuBackendNode()` from @lenet/tensor/node) first',
+    );
+  }
   if (!backend) {
     throw new Error(
       `setBackend: no backend named "${name}"; registered: ${[...registry.keys()].join(', ')}`,

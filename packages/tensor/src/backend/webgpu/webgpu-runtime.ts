@@ -58,12 +58,16 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
   };
 
   private readonly residents = new WeakMap<KernelArray, Resident>();
+  /** Connection tables, uploaded once (their buffers live as long as the tables). */
+  private readonly tables = new WeakMap<Uint8Array, GPUBuffer>();
   private readonly finalizer = new FinalizationRegistry<Resident>((resident) => {
     if (resident.buffer !== null) this.released.push(resident.buffer);
   });
 
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** The pipeline the open pass has set (consecutive dispatches of one shader set it once). */
+  private passPipeline: GPUComputePipeline | null = null;
   /** Labels of the kernels recorded since the last submit (named in GPU error reports). */
   private batchLabels: string[] = [];
   private batchDispatches = 0;
@@ -126,11 +130,11 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
   input(array: KernelArray): GPUBuffer {
     const resident = this.residents.get(array);
     if (resident === undefined) {
+      if (array instanceof Uint8Array) return this.tableBuffer(array);
       // An array this backend did not allocate and no kernel wrote: its values may change
       // between calls, so it is uploaded each time into a buffer of its own.
-      const buffer = this.createInitialized(
-        array instanceof Uint8Array ? Uint32Array.from(array) : array,
-      );
+      this.countUpload(array.byteLength);
+      const buffer = this.createInitialized(array);
       this.doomed.push(buffer);
       return buffer;
     }
@@ -190,8 +194,7 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
 
   /** Copies the host values of `array` into its GPU buffer, in order with the recorded work. */
   private upload(resident: Resident, array: Float32Array | Int32Array): void {
-    this.statistics.uploads++;
-    this.statistics.uploadBytes += array.byteLength;
+    this.countUpload(array.byteLength);
     if (resident.buffer === null) {
       resident.buffer = this.createInitialized(array);
       return;
@@ -212,15 +215,30 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     this.doomed.push(staging);
   }
 
+  private countUpload(byteLength: number): void {
+    this.statistics.uploads++;
+    this.statistics.uploadBytes += byteLength;
+  }
+
+  /**
+   * A `Uint8Array` argument (conv2d's connection table) widened to one u32 per element. Such
+   * tables are constants of a layer, so each is uploaded once.
+   */
+  private tableBuffer(table: Uint8Array): GPUBuffer {
+    let buffer = this.tables.get(table);
+    if (buffer === undefined) {
+      this.countUpload(table.length * 4);
+      buffer = this.createInitialized(Uint32Array.from(table));
+      this.tables.set(table, buffer);
+    }
+    return buffer;
+  }
+
   /** A new buffer holding `array`'s bytes (written while mapped at creation: no ordering issue). */
   private createInitialized(
     array: Float32Array | Int32Array | Uint32Array,
     usage = STORAGE_USAGE,
   ): GPUBuffer {
-    if (usage === STORAGE_USAGE) {
-      this.statistics.uploads++;
-      this.statistics.uploadBytes += array.byteLength;
-    }
     const buffer = this.createBuffer(bufferSize(array.byteLength), usage, true);
     new Uint8Array(buffer.getMappedRange()).set(
       new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
@@ -257,7 +275,10 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     const pipeline = this.pipelineFor(shader);
     const bindGroup = this.bindGroupFor(shader.label, pipeline, uniform, buffers);
     const pass = this.openPass();
-    pass.setPipeline(pipeline);
+    if (pipeline !== this.passPipeline) {
+      pass.setPipeline(pipeline);
+      this.passPipeline = pipeline;
+    }
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
     this.statistics.dispatches++;
@@ -351,7 +372,10 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
   }
 
   private openPass(): GPUComputePassEncoder {
-    if (this.pass === null) this.pass = this.openEncoder().beginComputePass();
+    if (this.pass === null) {
+      this.pass = this.openEncoder().beginComputePass();
+      this.passPipeline = null;
+    }
     return this.pass;
   }
 

@@ -157,45 +157,67 @@ export function bindBuffers(
   parameters: readonly BufferParameter[],
   uniformStruct: string | null,
 ): BoundBuffers {
-  const distinct: { array: KernelArray; access: Access; type: string; name: string }[] = [];
-  const slotOf: number[] = [];
-  for (const parameter of parameters) {
-    let slot = distinct.findIndex((entry) => entry.array === parameter.array);
+  const arrays: KernelArray[] = [];
+  const accesses: Access[] = [];
+  let aliasKey = '';
+  for (let p = 0; p < parameters.length; p++) {
+    const parameter = parameters[p];
+    let slot = arrays.indexOf(parameter.array);
     if (slot < 0) {
-      slot = distinct.length;
-      distinct.push({
-        array: parameter.array,
-        access: parameter.access,
-        type: parameter.type ?? 'f32',
-        name: `buffer${slot}`,
-      });
-    } else if (distinct[slot].access !== parameter.access) {
-      distinct[slot].access = 'readWrite';
+      slot = arrays.length;
+      arrays.push(parameter.array);
+      accesses.push(parameter.access);
+    } else if (accesses[slot] !== parameter.access) {
+      accesses[slot] = 'readWrite';
     }
-    slotOf.push(slot);
+    aliasKey += slot;
   }
-  const buffers: GPUBuffer[] = new Array(distinct.length);
+  const buffers: GPUBuffer[] = new Array(arrays.length);
   // Reads first: an output that is also read elsewhere is made resident before it is claimed.
-  distinct.forEach((entry, slot) => {
-    if (entry.access === 'read') buffers[slot] = gpu.input(entry.array);
-  });
-  distinct.forEach((entry, slot) => {
-    if (entry.access === 'read') return;
-    buffers[slot] = gpu.output(entry.array as Float32Array | Int32Array, {
-      reads: entry.access === 'readWrite',
+  for (let slot = 0; slot < arrays.length; slot++) {
+    if (accesses[slot] === 'read') buffers[slot] = gpu.input(arrays[slot]);
+  }
+  for (let slot = 0; slot < arrays.length; slot++) {
+    const access = accesses[slot];
+    if (access === 'read') continue;
+    buffers[slot] = gpu.output(arrays[slot] as Float32Array | Int32Array, {
+      reads: access === 'readWrite',
     });
-  });
-  let declarations =
-    uniformStruct === null ? '' : `${uniformStruct}\n@group(0) @binding(0) var<uniform> u: U;\n`;
-  distinct.forEach((entry, slot) => {
-    const access = entry.access === 'read' ? 'read' : 'read_write';
-    declarations += `@group(0) @binding(${slot + 1}) var<storage, ${access}> ${entry.name}: array<${entry.type}>;\n`;
-  });
-  const names: Record<string, string> = {};
-  parameters.forEach((parameter, index) => {
-    names[parameter.name] = distinct[slotOf[index]].name;
-  });
-  return { declarations, names, buffers, aliasKey: slotOf.join('') };
+  }
+  return new Binding(parameters, uniformStruct, accesses, aliasKey, buffers);
+}
+
+/** The WGSL side of a binding, built only when a shader is compiled (the label is enough otherwise). */
+class Binding implements BoundBuffers {
+  constructor(
+    private readonly parameters: readonly BufferParameter[],
+    private readonly uniformStruct: string | null,
+    private readonly accesses: readonly Access[],
+    readonly aliasKey: string,
+    readonly buffers: GPUBuffer[],
+  ) {}
+
+  get names(): Record<string, string> {
+    const names: Record<string, string> = {};
+    for (let p = 0; p < this.parameters.length; p++) {
+      names[this.parameters[p].name] = `buffer${this.aliasKey[p]}`;
+    }
+    return names;
+  }
+
+  get declarations(): string {
+    let declarations =
+      this.uniformStruct === null
+        ? ''
+        : `${this.uniformStruct}\n@group(0) @binding(0) var<uniform> u: U;\n`;
+    for (let slot = 0; slot < this.accesses.length; slot++) {
+      const p = this.aliasKey.indexOf(String(slot));
+      const type = this.parameters[p].type ?? 'f32';
+      const access = this.accesses[slot] === 'read' ? 'read' : 'read_write';
+      declarations += `@group(0) @binding(${slot + 1}) var<storage, ${access}> buffer${slot}: array<${type}>;\n`;
+    }
+    return declarations;
+  }
 }
 
 const shaderCache = new Map<string, GpuShader>();
