@@ -10,6 +10,7 @@ import { samplesFromArrays } from './data.js';
 import { evaluate } from './evaluate.js';
 import { fit } from './fit.js';
 import type { TrainableModel } from './model.js';
+import { SDLM } from './sdlm.js';
 import { SGD } from './sgd.js';
 import { paperInput } from './test-support/paper-input.js';
 import { webGpuHeavyKernelsMissing, webGpuUnavailable } from './test-support/webgpu.js';
@@ -127,6 +128,39 @@ describe.skipIf(unavailable !== null)('fit on webgpu (needs a WebGPU adapter)', 
     );
     expect(webgpu.test.errors).toBe(wasm.test.errors);
     expect(webgpu.test.loss!).toBeCloseTo(wasm.test.loss!, 4);
+  });
+
+  it("trains with SDLM as wasm does: the curvature pass's chunks read back once per pass", async () => {
+    const run = async (backend: string) => {
+      setBackend(backend);
+      const model = new Prototypes();
+      const optimizer = new SDLM(model.parameters(), {
+        learningRate: 0.01,
+        samples: 150,
+        weightDecay: 1e-3,
+      });
+      const losses: number[] = [];
+      await fit(model, {
+        train: blobs(160, 1),
+        loss: 'cross-entropy',
+        optimizer,
+        epochs: 2,
+        batchSize: 16,
+        seed: 5,
+        onBatchEnd: (batch) => losses.push(batch.loss),
+      });
+      await sync(...model.parameters());
+      return { losses, weights: Array.from(model.weight.data), state: optimizer.stateDict() };
+    };
+    const wasm = await run('wasm');
+    const webgpu = await run('webgpu');
+    expect(webgpu.losses).toHaveLength(20);
+    expect(webgpu.losses).toBeAllclose(wasm.losses, { rtol: 1e-4, atol: 1e-5 });
+    expect(webgpu.weights).toBeAllclose(wasm.weights, { rtol: 1e-4, atol: 1e-5 });
+    expect(webgpu.state.slots.curvature[0]).toBeAllclose(wasm.state.slots.curvature[0], {
+      rtol: 1e-4,
+      atol: 1e-7,
+    });
   });
 
   it('refuses threads > 1: data-parallel threads split batches over CPU cores', async () => {
