@@ -165,10 +165,18 @@ export class Tensor<D extends DType = 'float32'> {
     return data;
   }
 
-  private hostData(what: string): DataOf<D> {
+  /**
+   * The host array, checked readable. `writable`: the caller gets the view itself and may write
+   * it (a device backend then uploads it before a kernel uses it); copies (`toArray`, `item`)
+   * only read.
+   */
+  private hostData(what: string, writable = true): DataOf<D> {
     const data = this.kernelData;
     const residency = deviceResidency();
-    if (residency !== null && !residency.hostAccess(data)) {
+    if (
+      residency !== null &&
+      !(writable ? residency.hostAccess(data) : residency.isReadable(data))
+    ) {
       throw notReadableError(what, this, residency.backend);
     }
     return data;
@@ -228,7 +236,7 @@ export class Tensor<D extends DType = 'float32'> {
 
   /** The elements as nested JavaScript arrays (a number for a scalar). */
   toArray(): NestedArray {
-    const data = this.hostData('toArray');
+    const data = this.hostData('toArray', false);
     const shape = this.shape;
     if (shape.length === 0) return data[0];
     let position = 0;
@@ -249,7 +257,7 @@ export class Tensor<D extends DType = 'float32'> {
         `item: tensor has ${this.size} elements, shape [${this.shape.join(', ')}]; expected exactly 1`,
       );
     }
-    return this.hostData('item')[0];
+    return this.hostData('item', false)[0];
   }
 
   /** NumPy-style text (large tensors summarised with `...`). */

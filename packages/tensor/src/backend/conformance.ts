@@ -123,6 +123,8 @@ function startCase(backend: Backend, kernelCase: KernelCase): CaseOutputs {
     const storage = storages.get(name);
     if (storage) {
       storage.data.set(values as Float32Array);
+      // What `Tensor.data` tells a device backend: the host copy was written.
+      deviceResidency()?.hostAccess(storage.data);
       buffers[name] = storage.data;
     } else {
       buffers[name] = values.slice();

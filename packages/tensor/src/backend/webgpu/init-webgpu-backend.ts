@@ -4,7 +4,7 @@
 import { setDeviceResidency } from '../../device-residency.js';
 import type { Backend, BackendKernels } from '../backend.js';
 import { registerBackend } from '../registry.js';
-import { heavyKernels } from './heavy-kernels.js';
+import { heavyKernels } from './kernels/heavy/index.js';
 import { type GpuKernels, lightKernels } from './kernels/index.js';
 import { WebGpuRuntime } from './webgpu-runtime.js';
 import type { WebGpuStatistics } from './webgpu-statistics.js';

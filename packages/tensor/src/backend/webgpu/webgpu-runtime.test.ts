@@ -49,6 +49,16 @@ describe.skipIf(backend === null)('the webgpu runtime', () => {
     expect(doubled.toArray()).toEqual([20, 4, 6]);
   });
 
+  it('keeps recorded work on the old values when the host writes a tensor before the submit', async () => {
+    const x = tensor([1, 2, 3]);
+    const before = x.mul(2); // recorded: reads x's first upload
+    x.data[0] = 10; // the host copy is newer again
+    const after = x.mul(3);
+    await sync(before, after);
+    expect(before.toArray()).toEqual([2, 4, 6]);
+    expect(after.toArray()).toEqual([30, 6, 9]);
+  });
+
   it('replays a compiled step as recorded dispatches: one submit per step, caches warm', async () => {
     const w = tensor([0.5, -0.25, 2]);
     w.requiresGrad = true;

@@ -11,6 +11,7 @@
 import type { DeviceResidency } from '../../device-residency.js';
 import type { GpuContext, GpuShader, KernelArray } from './gpu-context.js';
 import type { WebGpuStatistics } from './webgpu-statistics.js';
+import { WordCache } from './word-cache.js';
 
 // GPUBufferUsage and GPUMapMode flags (spelled out: Node has no such globals).
 const MAP_READ = 0x1;
@@ -23,10 +24,11 @@ const READ_MODE = 0x1;
 const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
 
 /**
- * Which copy of an array holds its current values. A fresh storage is `host` (JavaScript may
- * fill it through `storage.data` before any kernel sees it): a kernel that reads it uploads it.
+ * Which copy of an array holds its current values. `zero`: a fresh storage, zeros on both
+ * sides (its GPU buffer, once it has one, starts zeroed). JavaScript writes go through
+ * `Tensor.data` (`hostAccess`), which makes the host copy the newer one.
  */
-type Newer = 'host' | 'gpu' | 'both';
+type Newer = 'zero' | 'host' | 'gpu' | 'both';
 
 /** What the runtime knows of one array that lives (also) on the GPU. */
 interface Resident {
@@ -35,6 +37,13 @@ interface Resident {
   newer: Newer;
   /** Bumped by every kernel output into it (a read-back is current only if it did not move). */
   version: number;
+}
+
+/** A compiled shader, with the id that bind group keys use. */
+interface CachedPipeline {
+  readonly code: string;
+  readonly pipeline: GPUComputePipeline;
+  readonly id: number;
 }
 
 /** Dispatches recorded before the runtime submits on its own. */
@@ -79,9 +88,11 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
   private readonly pool = new Map<number, GPUBuffer[]>();
   private pooledBytes = 0;
 
-  private readonly pipelines = new Map<string, { code: string; pipeline: GPUComputePipeline }>();
-  private readonly bindGroups = new Map<string, GPUBindGroup>();
-  private readonly uniforms = new Map<string, GPUBuffer>();
+  private readonly pipelines = new Map<string, CachedPipeline>();
+  private readonly bindGroups = new WordCache<GPUBindGroup>();
+  private readonly uniforms = new WordCache<GPUBuffer>();
+  /** The words of the bind group being looked up (reused, not allocated per dispatch). */
+  private keyWords = new Uint32Array(16);
   private readonly bufferIds = new WeakMap<GPUBuffer, number>();
   private nextBufferId = 1;
 
@@ -106,7 +117,7 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     const resident: Resident = {
       buffer: null,
       byteLength: bufferSize(length * 4),
-      newer: 'host',
+      newer: 'zero',
       version: 0,
     };
     this.residents.set(data, resident);
@@ -138,7 +149,10 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
       this.doomed.push(buffer);
       return buffer;
     }
-    if (resident.newer === 'host') {
+    if (resident.newer === 'zero') {
+      this.bufferOf(resident, true);
+      resident.newer = 'both';
+    } else if (resident.newer === 'host') {
       this.upload(resident, array as Float32Array | Int32Array);
       resident.newer = 'both';
     }
@@ -159,8 +173,10 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
       this.residents.set(array, resident);
       this.finalizer.register(array, resident);
     }
-    if (options?.reads === true) this.input(array);
-    else if (resident.buffer === null) this.bufferOf(resident);
+    // A kernel may write only part of its output (an offset, a leading dimension): the other
+    // values must be the current ones, so host values are uploaded and a fresh buffer is zeroed.
+    if (options?.reads === true || resident.newer === 'host') this.input(array);
+    else if (resident.buffer === null) this.bufferOf(resident, resident.newer === 'zero');
     resident.newer = 'gpu';
     resident.version++;
     return resident.buffer!;
@@ -179,13 +195,18 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     return buffer;
   }
 
-  /** The GPU buffer of `resident` (a released one reused where possible), for a kernel to overwrite. */
-  private bufferOf(resident: Resident): GPUBuffer {
+  /** The GPU buffer of `resident`, a released one reused where possible (cleared when `zeroed`). */
+  private bufferOf(resident: Resident, zeroed: boolean): GPUBuffer {
     if (resident.buffer !== null) return resident.buffer;
     const pooled = this.pool.get(resident.byteLength)?.pop();
     if (pooled !== undefined) {
       this.pooledBytes -= pooled.size;
       resident.buffer = pooled;
+      if (zeroed) {
+        const encoder = this.openEncoder();
+        this.endPass();
+        encoder.clearBuffer(pooled);
+      }
     } else {
       resident.buffer = this.createBuffer(resident.byteLength, STORAGE_USAGE);
     }
@@ -209,10 +230,10 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
       );
       return;
     }
-    const staging = this.createInitialized(array, COPY_SRC);
-    this.endPass();
-    this.encoder.copyBufferToBuffer(staging, 0, resident.buffer, 0, staging.size);
-    this.doomed.push(staging);
+    // Work already recorded may read the old buffer: the new values go to a new buffer (no
+    // copy command, so the open compute pass goes on) and the old one goes after the submit.
+    this.doomed.push(resident.buffer);
+    resident.buffer = this.createInitialized(array);
   }
 
   private countUpload(byteLength: number): void {
@@ -272,12 +293,12 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     buffers: readonly GPUBuffer[],
     workgroups: readonly [number, number?, number?],
   ): void {
-    const pipeline = this.pipelineFor(shader);
-    const bindGroup = this.bindGroupFor(shader.label, pipeline, uniform, buffers);
+    const cached = this.pipelineFor(shader);
+    const bindGroup = this.bindGroupFor(shader.label, cached, uniform, buffers);
     const pass = this.openPass();
-    if (pipeline !== this.passPipeline) {
-      pass.setPipeline(pipeline);
-      this.passPipeline = pipeline;
+    if (cached.pipeline !== this.passPipeline) {
+      pass.setPipeline(cached.pipeline);
+      this.passPipeline = cached.pipeline;
     }
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
@@ -287,7 +308,7 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     if (labels[labels.length - 1] !== shader.label) labels.push(shader.label);
   }
 
-  private pipelineFor(shader: GpuShader): GPUComputePipeline {
+  private pipelineFor(shader: GpuShader): CachedPipeline {
     const cached = this.pipelines.get(shader.label);
     if (cached !== undefined) {
       if (cached.code !== shader.code) {
@@ -295,7 +316,7 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
           `webgpu: two different shaders are labelled "${shader.label}"; labels must be unique per WGSL source`,
         );
       }
-      return cached.pipeline;
+      return cached;
     }
     this.openEncoder();
     const module = this.device.createShaderModule({ label: shader.label, code: shader.code });
@@ -305,21 +326,26 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
       compute: { module, entryPoint: 'main' },
     });
     this.statistics.pipelines++;
-    this.pipelines.set(shader.label, { code: shader.code, pipeline });
-    return pipeline;
+    const entry = { code: shader.code, pipeline, id: this.pipelines.size + 1 };
+    this.pipelines.set(shader.label, entry);
+    return entry;
   }
 
   private bindGroupFor(
     label: string,
-    pipeline: GPUComputePipeline,
+    pipeline: CachedPipeline,
     uniform: ArrayBuffer | null,
     buffers: readonly GPUBuffer[],
   ): GPUBindGroup {
     const uniformBuffer = uniform === null ? null : this.uniformFor(uniform);
-    let key = label;
-    if (uniformBuffer !== null) key += `|u${this.bufferIds.get(uniformBuffer)}`;
-    for (let i = 0; i < buffers.length; i++) key += `|${this.bufferIds.get(buffers[i]) ?? 'x'}`;
-    const cached = this.bindGroups.get(key);
+    // The key: the pipeline, the uniform buffer and the storage buffers, by id.
+    const key = this.keyWords;
+    const length = buffers.length + 2;
+    if (length > key.length) this.keyWords = new Uint32Array(length * 2);
+    this.keyWords[0] = pipeline.id;
+    this.keyWords[1] = uniformBuffer === null ? 0 : this.bufferIds.get(uniformBuffer)!;
+    for (let i = 0; i < buffers.length; i++) this.keyWords[i + 2] = this.idOf(buffers[i]);
+    const cached = this.bindGroups.get(this.keyWords, length);
     if (cached !== undefined) return cached;
     const entries: GPUBindGroupEntry[] = [];
     if (uniformBuffer !== null) entries.push({ binding: 0, resource: { buffer: uniformBuffer } });
@@ -328,21 +354,29 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     this.openEncoder();
     const bindGroup = this.device.createBindGroup({
       label,
-      layout: pipeline.getBindGroupLayout(0),
+      layout: pipeline.pipeline.getBindGroupLayout(0),
       entries,
     });
     this.statistics.bindGroups++;
     if (this.bindGroups.size >= CACHE_LIMIT) this.bindGroups.clear();
-    this.bindGroups.set(key, bindGroup);
+    this.bindGroups.set(this.keyWords, bindGroup, length);
     return bindGroup;
+  }
+
+  /** The id of a buffer (one a kernel made itself gets one now). */
+  private idOf(buffer: GPUBuffer): number {
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) {
+      id = this.nextBufferId++;
+      this.bufferIds.set(buffer, id);
+    }
+    return id;
   }
 
   /** An immutable uniform buffer with these contents (shared by every call that packs the same words). */
   private uniformFor(uniform: ArrayBuffer): GPUBuffer {
     const words = new Uint32Array(uniform, 0, uniform.byteLength >>> 2);
-    let key = '';
-    for (let i = 0; i < words.length; i++) key += `${words[i]},`;
-    const cached = this.uniforms.get(key);
+    const cached = this.uniforms.get(words);
     if (cached !== undefined) return cached;
     if (this.uniforms.size >= CACHE_LIMIT) {
       // Cached bind groups hold these buffers: both caches start over.
@@ -357,7 +391,7 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
     );
     new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(uniform));
     buffer.unmap();
-    this.uniforms.set(key, buffer);
+    this.uniforms.set(words, buffer);
     return buffer;
   }
 
@@ -407,7 +441,7 @@ export class WebGpuRuntime implements GpuContext, DeviceResidency {
         const error = invalid ?? memory;
         if (error === null) return null;
         const kind = invalid !== null ? 'validation error' : 'out of memory';
-        return `webgpu: GPU ${kind} in a batch of ${dispatches} dispatches (kernels ${labels.join(', ')}): ${error.message}`;
+        return `webgpu: GPU ${kind} in a batch of ${dispatches} dispatches (kernels ${[...new Set(labels)].join(', ')}): ${error.message}`;
       }),
     );
     for (const buffer of this.doomed) buffer.destroy();

@@ -13,21 +13,8 @@ const tolerances = {
   },
 };
 
-// Until the heavy kernels' WGSL is merged, the runtime registers stubs that throw.
-const heavy = 'WGSL of the heavy kernels not merged yet';
-const exclude = {
-  gemm: heavy,
-  conv2dForward: heavy,
-  conv2dBackwardInput: heavy,
-  conv2dBackwardWeight: heavy,
-  pool2dForward: heavy,
-  pool2dBackward: heavy,
-  subsampling: heavy,
-  subsamplingBackward: heavy,
-};
-
 if (backend === null) {
   describe.skip('conformance: webgpu vs reference (no WebGPU adapter)', () => {});
 } else {
-  runConformanceSuite('webgpu', { describe, it }, { readBack, tolerances, exclude });
+  runConformanceSuite('webgpu', { describe, it }, { readBack, tolerances });
 }
