@@ -188,7 +188,7 @@ describe.skipIf(heavyMissing !== null)('LeNet-5 on webgpu (needs a WebGPU adapte
       await fit(model, {
         train,
         loss: 'rbf-map',
-        optimizer: new SGD(model.parameters(), { learningRate: 0.002, momentum: 0.9 }),
+        optimizer: new SGD(model.parameters(), { learningRate: 0.0005 }),
         epochs: 1,
         batchSize: 4,
         shuffle: false,
