@@ -83,8 +83,11 @@ describe('the playground on WebGPU', () => {
     console.log(`webgpu train: smoothed loss ${first.toFixed(3)} -> ${last.toFixed(3)}`);
     expect(last).toBeLessThan(first);
     await page.locator('[data-action=pause]').click();
+    // The worker pauses between two batches (a batch takes a while on SwiftShader).
     await expect
-      .poll(() => page.locator('#panel-train .panel-body').getAttribute('data-state'))
+      .poll(() => page.locator('#panel-train .panel-body').getAttribute('data-state'), {
+        timeout: 60_000,
+      })
       .toBe('paused');
     await page.addScriptTag({ content: axeSource });
     expect(await violations(page)).toEqual([]);
