@@ -14,6 +14,7 @@ import {
   LOSS_NAMES,
   MODEL_NAMES,
   OPTIMIZER_NAMES,
+  RECIPE_NAMES,
   SCHEDULE_NAMES,
 } from './names.js';
 import {
@@ -94,6 +95,13 @@ export function buildProgram(io: CliIo): Command {
       '--force',
       'replace the run in <out> (its model, checkpoints, metrics and plots)',
       false,
+    )
+    .addOption(
+      choice(
+        '--recipe <name>',
+        "'paper': each model's own recipe; 'fast': time to accuracy with every core (lenet5-modern unless --model is given, Adam at 0.0035*sqrt(batch/64), warm-up then cosine, 4 passes, batch 64 per thread up to 1024 unless --batch-size is given)",
+        RECIPE_NAMES,
+      ).default('paper'),
     )
     .addOption(trainingOptions.threads())
     .addOption(backendOption())

@@ -15,8 +15,19 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 export const OPTIMIZER_NAMES = ['sdlm', 'sgd', 'momentum', 'adam', 'adamw'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
-export const SCHEDULE_NAMES = ['stretched', 'paper', 'constant', 'step', 'cosine'] as const;
+export const SCHEDULE_NAMES = [
+  'stretched',
+  'paper',
+  'constant',
+  'step',
+  'cosine',
+  'warmup-cosine',
+] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
+
+/** `lenet train --recipe`: each model's own recipe, or the large-batch one for time to accuracy. */
+export const RECIPE_NAMES = ['paper', 'fast'] as const;
+export type RecipeName = (typeof RECIPE_NAMES)[number];
 
 export const AUGMENT_NAMES = ['none', 'affine', 'elastic'] as const;
 export type AugmentName = (typeof AUGMENT_NAMES)[number];

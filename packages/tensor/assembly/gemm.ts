@@ -20,11 +20,12 @@ const MC: i32 = 128;
 const NC: i32 = 1024;
 
 /**
- * Up to this depth a non-transposed B is read in place (row stride ldb) instead of packed:
- * with few rows the panel stays in cache anyway, and LeNet's convolutions (depth 25) would
- * otherwise spend as long copying B as multiplying.
+ * Up to this depth (one depth block) a non-transposed B is read in place (row stride ldb)
+ * instead of packed: each 8-column micro-panel stays in L1 while the rows of A go past it, and
+ * LeNet's convolutions (depth 25 for C1, 150 for C3) would otherwise spend a good part of their
+ * time copying B (tensor README: figures).
  */
-const DIRECT_B_MAX_DEPTH: i32 = 64;
+const DIRECT_B_MAX_DEPTH: i32 = 256;
 
 const packedA: usize = memory.data(MC * KC * 4, 64);
 const packedB: usize = memory.data(KC * NC * 4, 64);
@@ -548,9 +549,11 @@ function macroKernel(
         microKernel(kc, panelA, panelB, strideB, tile, ldcBytes, beta);
       } else if (ASC_FEATURE_SIMD && rows <= 2) {
         // A last panel of one or two rows (LeNet's 6 and 10 channels): half the work of a
-        // zero-padded 4-row tile, the same sums.
+        // zero-padded 4-row tile, the same sums. A full-width one is stored with vectors (as
+        // the one-row paths store a full panel), not merged float by float.
         microKernelTwoRows(kc, panelA, panelB, strideB);
-        mergeEdgeTile(rows, cols, beta, tile, ldc);
+        if (cols == NR) storeTwoRows(rows, beta, tile, ldcBytes);
+        else mergeEdgeTile(rows, cols, beta, tile, ldc);
       } else {
         microKernel(kc, panelA, panelB, strideB, edgeTile, <usize>(NR * 4), 0);
         mergeEdgeTile(rows, cols, beta, tile, ldc);
@@ -565,6 +568,16 @@ function packPartialPanel(source: usize, ldb: i32, jr: i32, kc: i32, cols: i32):
     const row = at(source, p * ldb + jr);
     const out = at(packedB, p * NR);
     for (let col = 0; col < NR; col++) store<f32>(at(out, col), col < cols ? load<f32>(at(row, col)) : 0);
+  }
+}
+
+/** The first `rows` (1 or 2) full rows of `edgeTile` into C, each as storeRow stores a row. */
+// @ts-ignore: decorator
+@inline function storeTwoRows(rows: i32, beta: f32, tile: usize, ldcBytes: usize): void {
+  if (!ASC_FEATURE_SIMD) return; // only called from SIMD branches
+  storeRow(tile, v128.load(edgeTile), v128.load(edgeTile, 16), beta);
+  if (rows == 2) {
+    storeRow(tile + ldcBytes, v128.load(edgeTile, NR * 4), v128.load(edgeTile, NR * 4 + 16), beta);
   }
 }
 

@@ -15,7 +15,7 @@ import {
 } from '@lenet/nn-layers';
 import { Generator, noGrad, tensor } from '@lenet/tensor';
 import { describe, expect, it } from 'vitest';
-import { BatchRunner } from './batch-runner.js';
+import { BatchRunner, SUB_STEP_ROWS } from './batch-runner.js';
 import { resolveLoss } from './loss.js';
 
 interface Case {
@@ -114,5 +114,51 @@ describe('compiled curvature equals the tape estimate', () => {
       expect(again[index]).toEqual(values);
     });
     expect(model.parameters().every((p) => p.grad === null && p.curvature === null)).toBe(true);
+  });
+});
+
+describe('batches larger than SUB_STEP_ROWS run as sub-steps', () => {
+  const count = 2 * SUB_STEP_ROWS + 44; // three sub-steps of 100 rows
+
+  it("give the whole batch's loss, outputs and gradients, and the same bits every time", () => {
+    const model = lenet5Modern({ seed: 8 });
+    const eager = lenet5Modern({ seed: 8 });
+    const shape = model.inputShape!;
+    const runner = new BatchRunner(model, resolveLoss('cross-entropy').compute, shape, 10);
+    const { images, labels } = randomBatch(shape, count, 9);
+    const outputs = new Float32Array(count * 10);
+    const loss = runner.train(images, labels, 0, count, outputs);
+    const gradients = model.parameters().map((parameter) => parameter.grad!.data.slice());
+
+    const input = tensor(images, [count, ...shape]);
+    const eagerOutput = eager.forward(input);
+    const eagerLoss = computeLoss('cross-entropy', eagerOutput, tensor(labels));
+    eagerLoss.backward();
+    expect(loss).toBeAllclose(eagerLoss.item(), { rtol: 1e-6, atol: 1e-7 });
+    expect(outputs).toBeAllclose(eagerOutput.data, { rtol: 1e-6, atol: 1e-6 });
+    eager.parameters().forEach((parameter, index) => {
+      expect(gradients[index], `parameter ${index}`).toBeAllclose(parameter.grad!.data, {
+        rtol: 1e-4,
+        atol: 1e-7,
+      });
+    });
+
+    // A small batch in between (its own program) changes nothing of the next large one.
+    runner.train(images, labels, 0, 7, new Float32Array(70));
+    const again = runner.train(images, labels, 0, count, outputs);
+    expect(again).toBe(loss);
+    model.parameters().forEach((parameter, index) => {
+      expect(parameter.grad!.data).toEqual(gradients[index]);
+    });
+    expect(runner.traceCount).toBe(2); // 100 rows and 7 rows: no program of 300
+
+    const evaluated = runner.evaluate(images, labels, 0, count, outputs);
+    eager.eval();
+    const evaluation = noGrad(() => eager.forward(input));
+    expect(outputs).toBeAllclose(evaluation.data, { rtol: 1e-6, atol: 1e-6 });
+    expect(evaluated).toBeAllclose(
+      noGrad(() => computeLoss('cross-entropy', evaluation, tensor(labels)).item()),
+      { rtol: 1e-6, atol: 1e-7 },
+    );
   });
 });

@@ -53,6 +53,12 @@ export {
   sharedMemoryUsable,
 } from './parallel/data-parallel.js';
 export { evaluateParallel } from './parallel/evaluate-parallel.js';
+export {
+  PHASE_NAMES,
+  type PhaseName,
+  type PhaseTimes,
+  type ReplicaPhaseTimes,
+} from './parallel/phase-times.js';
 export { type ReplicaPort, serveReplica } from './parallel/replica-host.js';
 export {
   nodeWorkerFactory,
@@ -73,6 +79,7 @@ export {
   STRETCHED_PAPER_RATES,
   stepSchedule,
   stretchedPaperSchedule,
+  warmupCosineSchedule,
 } from './schedules.js';
 export { type CurvatureAverage, SDLM, type SDLMOptions } from './sdlm.js';
 export { SGD, type SGDOptions } from './sgd.js';

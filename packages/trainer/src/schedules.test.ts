@@ -10,6 +10,7 @@ import {
   STRETCHED_PAPER_RATES,
   stepSchedule,
   stretchedPaperSchedule,
+  warmupCosineSchedule,
 } from './schedules.js';
 
 describe('stretchedPaperSchedule', () => {
@@ -94,5 +95,47 @@ describe('other schedules', () => {
     expect(() => constantSchedule(Number.NaN)).toThrow(/rate must be a finite number/);
     expect(() => stepSchedule({ initial: 1, factor: 0.5, every: 0 })).toThrow(/every must be/);
     expect(() => cosineSchedule({ initial: 1, epochs: 0 })).toThrow(/epochs must be > 0/);
+  });
+});
+
+describe('warmupCosineSchedule', () => {
+  const schedule = warmupCosineSchedule({ peak: 0.004, epochs: 4, warmupEpochs: 0.5 });
+
+  it('warms up linearly from a tenth of the peak, then follows a cosine down to 0', () => {
+    expect(schedule(0, 0)).toBeAllclose(0.0004);
+    expect(schedule(0.25, 10)).toBeAllclose(0.0022); // half-way up: 0.0004 + 0.5 * 0.0036
+    expect(schedule(0.5, 20)).toBeAllclose(0.004);
+    expect(schedule(2.25, 90)).toBeAllclose(0.002); // half-way down the cosine
+    expect(schedule(4, 160)).toBeAllclose(0, { atol: 1e-12 });
+    expect(schedule(5, 200)).toBeAllclose(0, { atol: 1e-12 });
+  });
+
+  it('rises during the warm-up and falls after it, smoothly within a pass', () => {
+    const rates = Array.from({ length: 41 }, (_, i) => schedule(i / 10, i));
+    for (let i = 1; i < rates.length; i++) {
+      if (i <= 5) expect(rates[i]).toBeGreaterThan(rates[i - 1]);
+      else expect(rates[i]).toBeLessThan(rates[i - 1]);
+    }
+  });
+
+  it('takes a start factor and a final rate, and names bad settings', () => {
+    const custom = warmupCosineSchedule({
+      peak: 1,
+      epochs: 2,
+      warmupEpochs: 1,
+      startFactor: 0,
+      final: 0.1,
+    });
+    expect(custom(0, 0)).toBe(0);
+    expect(custom(2, 0)).toBeAllclose(0.1);
+    expect(() => warmupCosineSchedule({ peak: 1, epochs: 2, warmupEpochs: 2 })).toThrow(
+      /warmupEpochs must be >= 0 and below epochs \(2\), got 2/,
+    );
+    expect(() => warmupCosineSchedule({ peak: 1, epochs: 0, warmupEpochs: 0 })).toThrow(
+      /epochs must be > 0/,
+    );
+    expect(() => warmupCosineSchedule({ peak: Number.NaN, epochs: 1, warmupEpochs: 0 })).toThrow(
+      /peak must be a finite number/,
+    );
   });
 });

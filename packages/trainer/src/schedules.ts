@@ -151,6 +151,44 @@ export function linearWarmup(
   };
 }
 
+/**
+ * The large-batch schedule: a linear warm-up from `peak * startFactor` (default 0.1) to
+ * `peak` over the first `warmupEpochs` passes (fractional allowed), then a cosine from `peak`
+ * down to `final` (default 0) at `epochs`; `final` after that. Smooth in `epoch`, so it also
+ * moves within a pass. The warm-up keeps the first steps of a large learning rate (one scaled
+ * with the batch) from throwing the freshly initialised weights far off.
+ */
+export function warmupCosineSchedule(options: {
+  peak: number;
+  epochs: number;
+  warmupEpochs: number;
+  startFactor?: number;
+  final?: number;
+}): Schedule {
+  const { peak, epochs, warmupEpochs } = options;
+  const startFactor = options.startFactor ?? 0.1;
+  const final = options.final ?? 0;
+  checkFinite('warmupCosineSchedule', 'peak', peak);
+  checkFinite('warmupCosineSchedule', 'startFactor', startFactor);
+  checkFinite('warmupCosineSchedule', 'final', final);
+  if (!(epochs > 0)) {
+    throw new RangeError(`warmupCosineSchedule: epochs must be > 0, got ${epochs}`);
+  }
+  if (!(warmupEpochs >= 0 && warmupEpochs < epochs)) {
+    throw new RangeError(
+      `warmupCosineSchedule: warmupEpochs must be >= 0 and below epochs (${epochs}), got ${warmupEpochs}`,
+    );
+  }
+  const decayEpochs = epochs - warmupEpochs;
+  return (epoch) => {
+    if (epoch < warmupEpochs) {
+      return peak * (startFactor + ((1 - startFactor) * Math.max(0, epoch)) / warmupEpochs);
+    }
+    const progress = Math.min(1, (epoch - warmupEpochs) / decayEpochs);
+    return final + ((peak - final) * (1 + Math.cos(Math.PI * progress))) / 2;
+  };
+}
+
 function checkFinite(where: string, name: string, value: number): void {
   if (!Number.isFinite(value)) {
     throw new RangeError(`${where}: ${name} must be a finite number, got ${value}`);

@@ -48,6 +48,30 @@ afterAll(async () => {
 });
 
 describe('lenet train', () => {
+  it('--recipe fast trains lenet5-modern with the batch for the threads and the warm-up cosine', async () => {
+    const { code, out } = await run(
+      'train',
+      '--recipe',
+      'fast',
+      '--train-size',
+      '1k',
+      '--test-size',
+      '200',
+      '--epochs',
+      '1',
+      '--threads',
+      '1',
+      '--out',
+      join(workDir, 'fast'),
+    );
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'lenet train: lenet5-modern, loss cross-entropy, optimizer adam, warmup-cosine schedule from lr 0.0035',
+    );
+    expect(out).toContain('1 passes, batch size 64,');
+    expect(out).toMatch(/Test error: [\d.]+% \(\d+ of 200 test images\) after 1 pass/);
+  });
+
   it('prints the recipe, one line per pass and the final test error', () => {
     expect(trainOutput).toContain('lenet train: lenet5-modern, loss cross-entropy, optimizer adam');
     expect(trainOutput).toContain(

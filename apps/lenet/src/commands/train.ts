@@ -16,6 +16,7 @@ import type {
   LossName,
   ModelName,
   OptimizerName,
+  RecipeName,
   ScheduleName,
 } from '../names.js';
 import { createProgress, formatDuration } from '../progress.js';
@@ -27,6 +28,7 @@ import {
   removeRunFiles,
 } from '../run-folder.js';
 import { mnistData } from '../training/mnist-data.js';
+import { FAST_RECIPE } from '../training/recipes.js';
 import {
   resolveSettings,
   runTraining,
@@ -53,6 +55,8 @@ export interface TrainCommandOptions {
   threads: number;
   /** Where tensors are computed (default 'wasm'); kept in settings.json for --resume. */
   backend?: BackendName;
+  /** 'fast': the large-batch recipe (its model is lenet5-modern unless --model is given). */
+  recipe?: RecipeName;
   /** Options the user typed (not defaults), by their option name; what --resume checks. */
   given?: ReadonlySet<string>;
 }
@@ -97,8 +101,11 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo): Promise
       if (options.force) await removeRunFiles(out);
       const backend = options.backend ?? 'wasm';
       const threadsGiven = options.given?.has('threads') ?? false;
+      const fastModel =
+        options.recipe === 'fast' && !options.given?.has('model') ? FAST_RECIPE.model : undefined;
       settings = resolveSettings({
         ...options,
+        model: fastModel ?? options.model,
         backend,
         threads: threadsFor(backend, options.threads, threadsGiven),
       });

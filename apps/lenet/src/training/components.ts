@@ -17,9 +17,10 @@ import {
   SGD,
   stepSchedule,
   stretchedPaperSchedule,
+  warmupCosineSchedule,
 } from '@lenet/trainer';
 import type { AugmentName, LossName, ModelName, OptimizerName, ScheduleName } from '../names.js';
-import type { ModelInit } from './recipes.js';
+import { FAST_WARMUP_EPOCHS, type ModelInit } from './recipes.js';
 
 /** A fresh model of the zoo, its initial weights drawn from `seed` (by `init` when given). */
 export function createModel(name: ModelName, seed: number, init?: ModelInit): Module {
@@ -75,6 +76,12 @@ export function createSchedule(name: ScheduleName, learningRate: number, epochs:
       });
     case 'cosine':
       return cosineSchedule({ initial: learningRate, epochs });
+    case 'warmup-cosine':
+      return warmupCosineSchedule({
+        peak: learningRate,
+        epochs,
+        warmupEpochs: Math.min(FAST_WARMUP_EPOCHS, epochs / 2),
+      });
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   LossName,
   ModelName,
   OptimizerName,
+  RecipeName,
   ScheduleName,
 } from '../names.js';
 import { formatDuration, formatRate, type ProgressReporter } from '../progress.js';
@@ -28,7 +29,13 @@ import {
 } from './components.js';
 import type { MnistData } from './mnist-data.js';
 import { backgroundValue, type InputFormat, mnistSamples } from './mnist-samples.js';
-import { type ModelInit, RECIPES } from './recipes.js';
+import {
+  batchSizeForThreads,
+  FAST_RECIPE,
+  fastLearningRate,
+  type ModelInit,
+  RECIPES,
+} from './recipes.js';
 import { writeRunPlots } from './run-plots.js';
 import { saveTrainedModel } from './trained-model.js';
 
@@ -75,9 +82,12 @@ export interface TrainingChoices {
   seed?: number;
   threads?: number;
   backend?: BackendName;
+  /** 'fast': the large-batch recipe (`FAST_RECIPE`); default 'paper', the model's own. */
+  recipe?: RecipeName;
 }
 
 export function resolveSettings(choices: TrainingChoices): TrainingSettings {
+  if (choices.recipe === 'fast') return resolveFastSettings(choices);
   const recipe = RECIPES[choices.model];
   const optimizer = choices.optimizer ?? recipe.optimizer;
   // A learning rate only carries over between optimizers of the same kind.
@@ -111,6 +121,37 @@ export function resolveSettings(choices: TrainingChoices): TrainingSettings {
     ...(optimizer === recipe.optimizer && recipe.curvatureAverage
       ? { curvatureAverage: recipe.curvatureAverage }
       : {}),
+  };
+}
+
+/**
+ * The fast recipe: Adam with its rate scaled with the batch, warm-up then cosine, a batch
+ * picked from the thread count; choices given on the command line still win.
+ */
+function resolveFastSettings(choices: TrainingChoices): TrainingSettings {
+  const threads = choices.threads ?? 1;
+  const batchSize = choices.batchSize ?? batchSizeForThreads(threads);
+  const optimizer = choices.optimizer ?? FAST_RECIPE.optimizer;
+  const recipe = RECIPES[choices.model];
+  return {
+    model: choices.model,
+    loss: choices.loss ?? recipe.loss,
+    optimizer,
+    schedule: choices.schedule ?? FAST_RECIPE.schedule,
+    learningRate:
+      choices.lr ??
+      (optimizer === FAST_RECIPE.optimizer
+        ? fastLearningRate(batchSize)
+        : DEFAULT_RATES[optimizer]),
+    epochs: choices.epochs ?? FAST_RECIPE.epochs,
+    batchSize,
+    weightDecay: choices.weightDecay ?? 0,
+    augment: choices.augment ?? 'none',
+    trainSize: choices.trainSize ?? 60000,
+    testSize: choices.testSize ?? 10000,
+    seed: choices.seed ?? 1,
+    threads,
+    input: recipe.input,
   };
 }
 

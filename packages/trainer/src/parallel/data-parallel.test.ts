@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BatchRunner } from '../batch-runner.js';
 import { resolveLoss } from '../loss.js';
 import { DataParallel } from './data-parallel.js';
+import { PHASE_NAMES } from './phase-times.js';
 import { partsFor, sliceOf } from './slices.js';
 
 function batch(count: number, seed: number) {
@@ -37,7 +38,11 @@ describe('DataParallel', () => {
     await Promise.all(engines.map((engine) => engine.close()));
   });
 
-  async function open(threads: number, transport?: 'shared' | 'message') {
+  async function open(
+    threads: number,
+    transport?: 'shared' | 'message',
+    splitGradientSum?: boolean,
+  ) {
     const model = lenet5Modern({ activation: 'tanh', pooling: 'avg', seed: 3 });
     const engine = await DataParallel.open({
       model,
@@ -46,6 +51,7 @@ describe('DataParallel', () => {
       sampleShape: [1, 32, 32],
       capacity: 16,
       transport,
+      splitGradientSum,
     });
     engines.push(engine);
     return { model, engine };
@@ -78,6 +84,33 @@ describe('DataParallel', () => {
     },
   );
 
+  it("times each replica's phases, and takes a batch assembled in its own buffers as is", async () => {
+    const { images, labels } = batch(12, 4);
+    const { model, engine } = await open(2);
+    const first = await engine.trainBatch(images, labels, 12);
+    const firstGradients = gradients(model.parameters());
+    const times = engine.phaseTimes();
+    expect(times.batches).toBe(1);
+    expect(times.replicas).toHaveLength(2);
+    for (const replica of times.replicas) {
+      expect(Object.keys(replica)).toEqual([...PHASE_NAMES]);
+      expect(replica.compute).toBeGreaterThan(0);
+    }
+    expect(times.replicas[1].step).toBe(0); // only the calling thread steps
+
+    engine.resetPhaseTimes();
+    expect(engine.phaseTimes().replicas.flatMap((replica) => Object.values(replica))).toEqual(
+      Array(2 * PHASE_NAMES.length).fill(0),
+    );
+    const inputs = engine.inputBuffers();
+    inputs.images.set(images);
+    inputs.labels.set(labels);
+    const again = await engine.trainBatch(inputs.images, inputs.labels, 12);
+    expect(again.loss).toBe(first.loss);
+    expect(gradients(model.parameters())).toEqual(firstGradients);
+    expect(engine.phaseTimes().batches).toBe(1);
+  });
+
   it('names a worker failure', async () => {
     const { engine } = await open(2);
     const { images, labels } = batch(4, 2);
@@ -85,6 +118,18 @@ describe('DataParallel', () => {
     await expect(
       Promise.resolve().then(() => engine.trainBatch(images, labels, 4)),
     ).rejects.toThrow(/worker 1 failed/);
+  });
+
+  it('names a worker failure while the replicas sum together, and runs the next batch', async () => {
+    const { engine } = await open(3, 'shared', true);
+    const { images, labels } = batch(4, 2);
+    labels[3] = 42;
+    await expect(
+      Promise.resolve().then(() => engine.trainBatch(images, labels, 4)),
+    ).rejects.toThrow(/worker 2 failed/);
+    labels[3] = 1;
+    const result = await engine.trainBatch(images, labels, 4);
+    expect(Number.isFinite(result.loss)).toBe(true);
   });
 
   it('rejects a batch over its capacity and a hand-built model', async () => {

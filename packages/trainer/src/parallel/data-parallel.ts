@@ -1,12 +1,13 @@
 // Data-parallel training on N replicas: replica 0 is the calling thread (with the caller's
 // model), replicas 1 .. N-1 are workers holding copies rebuilt from the model's registry
 // config. For each batch the weights go out, every replica computes the mean-loss gradients
-// of its contiguous slice, and the calling thread combines them as
+// of its contiguous slice, and the gradients are combined as
 //   grad = (n0/n) g0 + (n1/n) g1 + ... + (n_{N-1}/n) g_{N-1}
-// in that fixed order, so a run depends only on its seed and N, never on timing. The
-// optimizer then steps once, on the calling thread. With N = 1 nothing is split and no
-// worker is involved. Results for different N agree up to float rounding (the sums run in a
-// different order), not bit for bit.
+// in that fixed order: with shared memory the replicas split this sum (each a part of the
+// weights, `GradientPartSum`), otherwise the calling thread computes it. Either way a run
+// depends only on its seed and N, never on timing. The optimizer then steps once, on the
+// calling thread. With N = 1 nothing is split and no worker is involved. Results for
+// different N agree up to float rounding (the sums run in a different order), not bit for bit.
 import { type Module, modelConfigOf } from '@lenet/nn-layers';
 import { getBackend, Tensor } from '@lenet/tensor';
 import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
@@ -14,12 +15,15 @@ import { BatchRunner } from '../batch-runner.js';
 import { type LossOption, resolveLoss } from '../loss.js';
 import type { PredictionRule } from '../metrics.js';
 import type { TrainableModel } from '../model.js';
-import { GradientSum } from './gradient-sum.js';
+import { GradientPartSum, GradientSum, replicaScales } from './gradient-sum.js';
+import { lap, PHASE_COUNT, Phase, type PhaseTimes, phaseTimesOf } from './phase-times.js';
 import {
   allocateShared,
+  arrivedIndex,
   Command,
   Control,
   errorTextBytes,
+  publishGeneration,
   type ReplicaSetup,
   type SharedBuffers,
   type SharedViews,
@@ -29,6 +33,7 @@ import {
   spinMilliseconds,
   spinWhileEqual,
   type WorkerReply,
+  waitForGeneration,
 } from './protocol.js';
 import { partsFor, sliceOf } from './slices.js';
 import { defaultWorkerFactory, type ReplicaWorker, type WorkerFactory } from './worker-factory.js';
@@ -51,6 +56,13 @@ export interface DataParallelOptions {
    * clone per batch). Default: 'shared' where SharedArrayBuffer is usable.
    */
   readonly transport?: 'shared' | 'message';
+  /**
+   * With shared memory: whether the replicas sum the gradients together, each a part of the
+   * weights (true), or the calling thread sums them all (false). Default: split from
+   * `SPLIT_SUM_FROM_PARTS` replicas on, where this thread may block in `Atomics.wait` (not a
+   * browser page's main thread).
+   */
+  readonly splitGradientSum?: boolean;
 }
 
 /** What a batch gives back: the mean loss and every sample's output row. */
@@ -59,6 +71,14 @@ export interface ParallelBatchResult {
   /** `count x classCount` scores; valid until the next call. */
   readonly outputs: Float32Array;
 }
+
+/**
+ * Replicas from which the default splits the gradient sum. Split, each replica publishes its
+ * gradients, sums 1/N of the weights over all N rows and the calling thread loads the result:
+ * about three passes over the weights on the critical path, against N - 1 when the calling
+ * thread sums alone (`pnpm --filter @lenet/trainer bench:profile -- --sum both` shows both).
+ */
+export const SPLIT_SUM_FROM_PARTS = 4;
 
 /** How long a blocked main thread waits for a worker before it gives up. */
 const workerTimeoutMilliseconds = 10 * 60_000;
@@ -84,8 +104,18 @@ export class DataParallel {
   private readonly stagedLabels: Int32Array;
   private readonly canBlock: boolean;
   private readonly gradientSum = new GradientSum();
+  private readonly partSum = new GradientPartSum();
+  /** Batches split over at least this many replicas sum their gradients together (shared memory only). */
+  private readonly splitSumFrom: number;
+  /** Rows 1 .. threads - 1 of the shared gradients (the workers'), for the calling thread's sum. */
+  private readonly workerGradients: Float32Array | null;
   /** Each replica's share of the batch (n_r / n), for `combineGradients`. */
   private readonly scales: Float64Array;
+  /** Milliseconds by phase, `threads x PHASE_COUNT` (the shared buffer when there is one). */
+  private readonly times: Float64Array;
+  private batches = 0;
+  /** When the last batch returned (null: none since the last reset), for the `step` phase. */
+  private lastBatchEnd: number | null = null;
   private pending: ((reply: WorkerReply, worker: number) => void) | null = null;
   private failure: Error | null = null;
   private closed = false;
@@ -110,6 +140,21 @@ export class DataParallel {
     this.stagedLabels = this.views?.labels ?? new Int32Array(this.capacity);
     this.canBlock = atomicsWaitAllowed();
     this.scales = new Float64Array(options.threads);
+    const splitPossible = this.views !== null && this.canBlock;
+    this.splitSumFrom = !splitPossible
+      ? Number.POSITIVE_INFINITY
+      : options.splitGradientSum === undefined
+        ? SPLIT_SUM_FROM_PARTS
+        : options.splitGradientSum
+          ? 2
+          : Number.POSITIVE_INFINITY;
+    if (options.splitGradientSum && this.views && !this.canBlock) {
+      throw new TypeError(
+        "splitGradientSum needs a thread that may block in Atomics.wait (not a browser page's main thread)",
+      );
+    }
+    this.workerGradients = this.views?.gradients.subarray(runner.parameterCount) ?? null;
+    this.times = this.views?.timings ?? new Float64Array(PHASE_COUNT * options.threads);
   }
 
   /** Starts `threads - 1` workers and waits until each has built its replica. */
@@ -229,6 +274,31 @@ export class DataParallel {
     return values instanceof Promise ? values.then(byParameter) : byParameter(values);
   }
 
+  /**
+   * Where the batches since the last `resetPhaseTimes()` spent their time, per replica and
+   * phase (milliseconds): scatter of the batch, compute, gradient sum, the calling thread's
+   * time between batches (optimizer step) and idle waiting. Workers write their own rows into
+   * shared memory; read it between batches.
+   */
+  phaseTimes(): PhaseTimes {
+    return phaseTimesOf(this.times, this.threads, this.batches);
+  }
+
+  /** Zeroes the phase times (call between batches). */
+  resetPhaseTimes(): void {
+    this.times.fill(0);
+    this.batches = 0;
+    this.lastBatchEnd = null;
+  }
+
+  /**
+   * Buffers of `capacity` samples that a caller may assemble batches into: a batch passed in
+   * them is not copied again before the replicas read it.
+   */
+  inputBuffers(): { readonly images: Float32Array; readonly labels: Int32Array } {
+    return { images: this.stagedImages, labels: this.stagedLabels };
+  }
+
   /** Stops the workers. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -249,29 +319,42 @@ export class DataParallel {
     count: number,
   ): ParallelBatchResult | Promise<ParallelBatchResult> {
     this.check(count);
+    const times = this.times;
+    let mark = performance.now();
+    if (this.lastBatchEnd !== null) times[Phase.step] += mark - this.lastBatchEnd;
+    this.batches++;
     const parts = partsFor(count, this.threads);
     const [, ownEnd] = sliceOf(count, parts, 0);
     const runner = this.runner;
     if (parts === 1 && images instanceof Tensor) {
       // One replica reads a batch of tensors at use, where it lives (a device backend's batch
       // never comes back to the host), and its values as the backend allows (see trainRead).
+      mark = lap(times, Phase.scatter, mark);
       const loss =
         command === Command.train
           ? runner.trainRead(images, labels, 0, count, this.outputs)
           : runner.evaluateRead(images, labels, 0, count, this.outputs);
-      return typeof loss === 'number'
-        ? this.result(loss, count)
-        : loss.then((value) => this.result(value, count));
+      const done = (value: number) => {
+        lap(times, Phase.compute, mark);
+        return this.result(value, count);
+      };
+      return typeof loss === 'number' ? done(loss) : loss.then(done);
     }
     const stagedImages = this.stagedImages;
     const stagedLabels = this.stagedLabels;
-    stagedImages.set(imagesData(images).subarray(0, count * this.sampleSize));
-    stagedLabels.set(labelsData(labels).subarray(0, count));
+    const imageData = imagesData(images);
+    if (imageData !== stagedImages) {
+      stagedImages.set(imageData.subarray(0, count * this.sampleSize));
+    }
+    const labelData = labelsData(labels);
+    if (labelData !== stagedLabels) stagedLabels.set(labelData.subarray(0, count));
     if (parts === 1) {
+      mark = lap(times, Phase.scatter, mark);
       const loss =
         command === Command.train
           ? runner.train(stagedImages, stagedLabels, 0, count, this.outputs)
           : runner.evaluate(stagedImages, stagedLabels, 0, count, this.outputs);
+      lap(times, Phase.compute, mark);
       return this.result(loss, count);
     }
     if (this.views) {
@@ -282,10 +365,23 @@ export class DataParallel {
       control[Control.command] = command;
       control[Control.count] = count;
       control[Control.parts] = parts;
+      const split = command === Command.train && parts >= this.splitSumFrom;
+      control[Control.splitSum] = split ? 1 : 0;
       const generation = Atomics.add(control, Control.generation, 1) + 1;
       Atomics.notify(control, Control.generation);
-      const ownLoss = this.runOwn(command, stagedImages, stagedLabels, ownEnd);
-      const finish = () => this.finishShared(command, count, parts, ownLoss);
+      mark = lap(times, Phase.scatter, mark);
+      let ownLoss: number;
+      try {
+        ownLoss = this.runOwn(command, stagedImages, stagedLabels, ownEnd);
+      } finally {
+        // Even when this slice failed, so that no worker waits for it forever.
+        if (split) mark = this.sumTogether(count, parts, generation, mark);
+      }
+      if (!split) mark = lap(times, Phase.compute, mark);
+      const finish = () => {
+        mark = lap(times, Phase.idle, mark);
+        return this.finishShared(command, count, parts, ownLoss);
+      };
       const waited = this.waitShared(generation);
       return waited ? waited.then(finish) : finish();
     }
@@ -296,6 +392,40 @@ export class DataParallel {
     return command === Command.train
       ? this.runner.train(images, labels, 0, end, this.outputs)
       : this.runner.evaluate(images, labels, 0, end, this.outputs);
+  }
+
+  /**
+   * This thread's part of the split gradient sum: publishes its slice's gradients (row 0),
+   * waits until every replica has published, then sums part 0 of the weights. Returns when
+   * it finished (for the phase times; `computeStarted`: when this thread's slice started).
+   */
+  private sumTogether(
+    count: number,
+    parts: number,
+    generation: number,
+    computeStarted: number,
+  ): number {
+    const views = this.views!;
+    const { control } = views;
+    const times = this.times;
+    let mark = lap(times, Phase.compute, computeStarted);
+    this.runner.storeGradients(views.gradients, 0);
+    publishGeneration(control, arrivedIndex(this.threads, 0), generation);
+    mark = lap(times, Phase.gradientSum, mark);
+    for (let replica = 1; replica < parts; replica++) {
+      waitForGeneration(control, arrivedIndex(this.threads, replica), generation);
+    }
+    mark = lap(times, Phase.idle, mark);
+    replicaScales(count, parts, this.scales);
+    this.partSum.sum(
+      views.gradients,
+      views.sums,
+      this.runner.parameterCount,
+      this.scales,
+      parts,
+      0,
+    );
+    return lap(times, Phase.gradientSum, mark);
   }
 
   private finishShared(
@@ -314,7 +444,12 @@ export class DataParallel {
       }
     }
     views.losses[0] = ownLoss;
-    if (command === Command.train) this.combineGradients(count, parts, views.gradients);
+    if (command === Command.train) {
+      const started = performance.now();
+      if (parts >= this.splitSumFrom) this.runner.loadGradients(views.sums);
+      else this.combineGradients(count, parts, this.workerGradients!);
+      lap(this.times, Phase.gradientSum, started);
+    }
     return this.result(meanLoss(views.losses, count, parts), count);
   }
 
@@ -371,14 +506,9 @@ export class DataParallel {
 
   /** grad = sum over replicas r = 0, 1, ... (in that order) of (n_r / n) g_r. */
   private combineGradients(count: number, parts: number, workerGradients: Float32Array): void {
-    const scales = this.scales;
-    for (let replica = 0; replica < parts; replica++) {
-      const [start, end] = sliceOf(count, parts, replica);
-      scales[replica] = (end - start) / count;
-    }
     this.gradientSum.combine(
       this.runner.parameters,
-      scales,
+      replicaScales(count, parts, this.scales),
       parts,
       workerGradients,
       this.runner.parameterCount,
@@ -386,6 +516,7 @@ export class DataParallel {
   }
 
   private result(loss: number, count: number): ParallelBatchResult {
+    this.lastBatchEnd = performance.now();
     return { loss, outputs: this.outputs.subarray(0, count * this.classCount) };
   }
 

@@ -1,6 +1,6 @@
 import { backendNames, Generator, getBackend, setBackend, tensor, zeros } from '@lenet/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GradientSum } from './gradient-sum.js';
+import { GradientPartSum, GradientSum, replicaScales } from './gradient-sum.js';
 
 /** Two parameters (5 and 3 weights) whose `.grad` holds replica 0's gradients. */
 function replicaGradients(parts: number, seed: number) {
@@ -59,5 +59,29 @@ describe('GradientSum', () => {
       ...(parameters[0].grad!.toArray() as number[]),
       ...(parameters[1].grad!.toArray() as number[]),
     ]).toEqual([...expected]);
+  });
+});
+
+describe('GradientPartSum', () => {
+  it('parts computed by any replica make the scaled sum, each float summed in replica order', () => {
+    const generator = new Generator(11);
+    const parameterCount = 23;
+    const parts = 3;
+    const gradients = generator.fillUniform(new Float32Array(parameterCount * parts), -1, 1);
+    const scales = replicaScales(10, parts, new Float64Array(parts));
+    expect([...scales]).toEqual([0.3, 0.3, 0.4]);
+    const sums = new Float32Array(parameterCount);
+    const partSum = new GradientPartSum();
+    for (const index of [2, 0, 1])
+      partSum.sum(gradients, sums, parameterCount, scales, parts, index);
+    const expected = Float32Array.from({ length: parameterCount }, (_, i) =>
+      [0, 1, 2].reduce((total, r) => total + scales[r] * gradients[r * parameterCount + i], 0),
+    );
+    expect(sums).toBeAllclose(expected, { rtol: 1e-6, atol: 1e-7 });
+    // Computed again in another order: the same bits.
+    const again = new Float32Array(parameterCount);
+    for (const index of [0, 1, 2])
+      partSum.sum(gradients, again, parameterCount, scales, parts, index);
+    expect(again).toEqual(sums);
   });
 });

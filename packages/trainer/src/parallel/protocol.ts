@@ -2,6 +2,7 @@
 // fallback use structured-clone messages; with SharedArrayBuffer, each batch is one write to a
 // shared control word and an Atomics.notify, and the data sits in shared buffers (layout below).
 import type { LossSpec, ModelConfig } from '@lenet/nn-layers';
+import { PHASE_COUNT } from './phase-times.js';
 
 /** Everything a worker needs to rebuild the model and join the run. */
 export interface ReplicaSetup {
@@ -24,11 +25,13 @@ export interface SharedBuffers {
   readonly control: SharedArrayBuffer;
   readonly weights: SharedArrayBuffer;
   readonly gradients: SharedArrayBuffer;
+  readonly sums: SharedArrayBuffer;
   readonly images: SharedArrayBuffer;
   readonly labels: SharedArrayBuffer;
   readonly outputs: SharedArrayBuffer;
   readonly losses: SharedArrayBuffer;
   readonly errors: SharedArrayBuffer;
+  readonly timings: SharedArrayBuffer;
 }
 
 /** A batch command of the message-passing fallback; the worker answers with `SliceResult`. */
@@ -65,9 +68,19 @@ export const Control = {
   count: 2,
   /** Replicas the batch is split over. */
   parts: 3,
+  /** 1: the replicas sum the gradients together (`GradientPartSum`); 0: the calling thread does. */
+  splitSum: 4,
   /** Word `doneBase + replica` is set to the generation a replica finished. */
-  doneBase: 4,
+  doneBase: 5,
 } as const;
+
+/**
+ * Word of the control buffer that replica `replica` sets to the generation whose gradients it
+ * has published (after the `replicas` done words).
+ */
+export function arrivedIndex(replicas: number, replica: number): number {
+  return Control.doneBase + replicas + replica;
+}
 
 export const Command = { train: 1, evaluate: 2, exit: 3 } as const;
 
@@ -98,6 +111,25 @@ export function spinWhileEqual(
   return false;
 }
 
+/**
+ * Blocks until word `index` of `control` holds `generation`: polls for `spinMilliseconds`, then
+ * sleeps in `Atomics.wait` (the writer notifies). Only where this thread may block.
+ */
+export function waitForGeneration(control: Int32Array, index: number, generation: number): void {
+  for (;;) {
+    const value = Atomics.load(control, index);
+    if (value === generation) return;
+    if (spinWhileEqual(control, index, value, spinMilliseconds)) continue;
+    Atomics.wait(control, index, value, 1000);
+  }
+}
+
+/** Sets word `index` to `generation` and wakes its waiters. */
+export function publishGeneration(control: Int32Array, index: number, generation: number): void {
+  Atomics.store(control, index, generation);
+  Atomics.notify(control, index);
+}
+
 /** Bytes of error text a worker can leave in the shared `errors` buffer. */
 export const errorTextBytes = 1024;
 
@@ -114,8 +146,10 @@ export interface SharedViews {
   readonly control: Int32Array;
   /** The current weights, flat in parameter order (written by the main thread). */
   readonly weights: Float32Array;
-  /** One row of `parameterCount` per worker: its slice's gradients. */
+  /** One row of `parameterCount` per replica (row 0: the calling thread's): its slice's gradients. */
   readonly gradients: Float32Array;
+  /** The combined gradients, when the replicas sum them together. */
+  readonly sums: Float32Array;
   /** The batch: `capacity` samples. */
   readonly images: Float32Array;
   readonly labels: Int32Array;
@@ -126,19 +160,23 @@ export interface SharedViews {
   /** Per replica: a status word (0 ok, n > 0: n bytes of error text follow in `errors`). */
   readonly errorLengths: Int32Array;
   readonly errors: Uint8Array;
+  /** Per replica: milliseconds by phase (`phase-times.ts`), each row written by its replica. */
+  readonly timings: Float64Array;
 }
 
 export function allocateShared(layout: SharedLayout): SharedBuffers {
   const { replicas, parameterCount, capacity, sampleSize, classCount } = layout;
   return {
-    control: new SharedArrayBuffer(4 * (Control.doneBase + replicas)),
+    control: new SharedArrayBuffer(4 * (Control.doneBase + 2 * replicas)),
     weights: new SharedArrayBuffer(4 * parameterCount),
     gradients: new SharedArrayBuffer(4 * parameterCount * replicas),
+    sums: new SharedArrayBuffer(4 * parameterCount),
     images: new SharedArrayBuffer(4 * capacity * sampleSize),
     labels: new SharedArrayBuffer(4 * capacity),
     outputs: new SharedArrayBuffer(4 * capacity * classCount),
     losses: new SharedArrayBuffer(8 * replicas),
     errors: new SharedArrayBuffer((4 + errorTextBytes) * replicas),
+    timings: new SharedArrayBuffer(8 * PHASE_COUNT * replicas),
   };
 }
 
@@ -147,11 +185,13 @@ export function sharedViews(buffers: SharedBuffers, replicas: number): SharedVie
     control: new Int32Array(buffers.control),
     weights: new Float32Array(buffers.weights),
     gradients: new Float32Array(buffers.gradients),
+    sums: new Float32Array(buffers.sums),
     images: new Float32Array(buffers.images),
     labels: new Int32Array(buffers.labels),
     outputs: new Float32Array(buffers.outputs),
     losses: new Float64Array(buffers.losses),
     errorLengths: new Int32Array(buffers.errors, 0, replicas),
     errors: new Uint8Array(buffers.errors, 4 * replicas),
+    timings: new Float64Array(buffers.timings),
   };
 }

@@ -5,10 +5,14 @@ import { createModel } from '@lenet/nn-layers';
 import { setBackend } from '@lenet/tensor';
 import { BatchRunner } from '../batch-runner.js';
 import { resolveLoss } from '../loss.js';
+import { GradientPartSum, replicaScales } from './gradient-sum.js';
+import { lap, PHASE_COUNT, Phase } from './phase-times.js';
 import {
+  arrivedIndex,
   Command,
   Control,
   errorTextBytes,
+  publishGeneration,
   type ReplicaSetup,
   type SharedViews,
   type SliceCommand,
@@ -16,6 +20,7 @@ import {
   spinMilliseconds,
   spinWhileEqual,
   type WorkerReply,
+  waitForGeneration,
 } from './protocol.js';
 import { sliceOf } from './slices.js';
 
@@ -76,14 +81,18 @@ function answer(runner: BatchRunner, command: SliceCommand): [WorkerReply, Trans
 
 /** Blocks on the control word and computes this replica's slice of each command until exit. */
 function serveShared(runner: BatchRunner, setup: ReplicaSetup, views: SharedViews): void {
-  const { control } = views;
-  const replica = setup.replica;
-  const gradientOffset = (replica - 1) * runner.parameterCount;
+  const { control, timings: times } = views;
+  const { replica, replicas } = setup;
+  const parameterCount = runner.parameterCount;
+  const scales = new Float64Array(replicas);
+  const partSum = new GradientPartSum();
   const encoder = new TextEncoder();
+  const row = replica * PHASE_COUNT;
   // Commands start after every worker said 'ready', so generation 0 is the one seen at setup
   // (reading the word here could already see the first command and miss it).
   let seen = 0;
   for (;;) {
+    let mark = performance.now();
     if (!spinWhileEqual(control, Control.generation, seen, spinMilliseconds)) {
       Atomics.wait(control, Control.generation, seen);
     }
@@ -92,37 +101,46 @@ function serveShared(runner: BatchRunner, setup: ReplicaSetup, views: SharedView
     seen = generation;
     const command = control[Control.command];
     if (command === Command.exit) return;
+    mark = lap(times, row + Phase.idle, mark);
     const parts = control[Control.parts];
+    const count = control[Control.count];
     if (replica < parts) {
       try {
-        const [start, end] = sliceOf(control[Control.count], parts, replica);
+        const [start, end] = sliceOf(count, parts, replica);
         runner.loadWeights(views.weights);
+        mark = lap(times, row + Phase.scatter, mark);
+        const run = command === Command.train ? runner.train : runner.evaluate;
+        views.losses[replica] = run.call(
+          runner,
+          views.images,
+          views.labels,
+          start,
+          end,
+          views.outputs,
+        );
+        mark = lap(times, row + Phase.compute, mark);
         if (command === Command.train) {
-          views.losses[replica] = runner.train(
-            views.images,
-            views.labels,
-            start,
-            end,
-            views.outputs,
-          );
-          runner.storeGradients(views.gradients, gradientOffset);
-        } else {
-          views.losses[replica] = runner.evaluate(
-            views.images,
-            views.labels,
-            start,
-            end,
-            views.outputs,
-          );
+          runner.storeGradients(views.gradients, replica * parameterCount);
+          mark = lap(times, row + Phase.gradientSum, mark);
         }
       } catch (error) {
         const text = encoder.encode(describe(error)).subarray(0, errorTextBytes);
         views.errors.set(text, replica * errorTextBytes);
         views.errorLengths[replica] = text.length;
       }
+      if (command === Command.train && control[Control.splitSum] === 1) {
+        // Published even after a failure, so that no replica waits for this one forever.
+        publishGeneration(control, arrivedIndex(replicas, replica), generation);
+        for (let other = 0; other < parts; other++) {
+          waitForGeneration(control, arrivedIndex(replicas, other), generation);
+        }
+        mark = lap(times, row + Phase.idle, mark);
+        replicaScales(count, parts, scales);
+        partSum.sum(views.gradients, views.sums, parameterCount, scales, parts, replica);
+        lap(times, row + Phase.gradientSum, mark);
+      }
     }
-    Atomics.store(control, Control.doneBase + replica, generation);
-    Atomics.notify(control, Control.doneBase + replica);
+    publishGeneration(control, Control.doneBase + replica, generation);
   }
 }
 
