@@ -10,6 +10,7 @@ import { UsageError } from './errors.js';
 import { type CliIo, processIo } from './io.js';
 import {
   AUGMENT_NAMES,
+  BACKEND_NAMES,
   LOSS_NAMES,
   MODEL_NAMES,
   OPTIMIZER_NAMES,
@@ -103,6 +104,7 @@ export function buildProgram(io: CliIo): Command {
       ).default('paper'),
     )
     .addOption(trainingOptions.threads())
+    .addOption(backendOption())
     .action(async (options, command: Command) =>
       runTrain({ ...options, given: givenOptions(command) }, io),
     );
@@ -118,6 +120,7 @@ export function buildProgram(io: CliIo): Command {
       '--out <dir>',
       'where to write confusion.svg and errors.svg (default: the model folder)',
     )
+    .addOption(backendOption())
     .action(async (options) => runEval(options, io));
 
   program
@@ -127,6 +130,7 @@ export function buildProgram(io: CliIo): Command {
     )
     .requiredOption('--model <dir>', 'a folder written by `lenet train`')
     .argument('<images...>', 'PNG files')
+    .addOption(backendOption())
     .action(async (images: string[], options) => runPredict(images, options, io));
 
   program
@@ -253,6 +257,15 @@ const trainingOptions = {
       .argParser(parseThreads)
       .default(availableParallelism(), 'the CPU count'),
 };
+
+/** `--backend`, on train, eval and predict (see backend-choice.ts). */
+function backendOption(): Option {
+  return choice(
+    '--backend <name>',
+    "where tensors are computed: 'wasm' (CPU, WebAssembly SIMD), 'webgpu' (a GPU through the optional webgpu package; one thread) or 'reference' (plain JavaScript)",
+    BACKEND_NAMES,
+  ).default('wasm');
+}
 
 /** The options typed on the command line (not defaults), by option name. */
 function givenOptions(command: Command): Set<string> {

@@ -35,3 +35,7 @@ export type AugmentName = (typeof AUGMENT_NAMES)[number];
 /** Loss names as `@lenet/nn-layers` spells them. */
 export const LOSS_NAMES = ['rbf-map', 'rbf-mse', 'cross-entropy'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
+
+/** Where tensors are computed: `@lenet/tensor` backends. */
+export const BACKEND_NAMES = ['wasm', 'webgpu', 'reference'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];

@@ -1,46 +1,8 @@
 // axe-core on every page at a desktop and a phone size: zero violations.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeSource, violations } from './axe.js';
 import { type Session, startSession } from './harness.js';
-
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-
-interface Violation {
-  id: string;
-  help: string;
-  nodes: { target: string[]; failureSummary: string }[];
-}
-
-/** Runs axe-core (injected in the page) with its default rules: WCAG 2.x A and AA, best practices. */
-async function violations(page: Page): Promise<string[]> {
-  const found: Violation[] = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(context: unknown, options: unknown): Promise<{ violations: Violation[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((violation) => ({
-      id: violation.id,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => ({
-        target: node.target,
-        failureSummary: node.failureSummary,
-      })),
-    }));
-  });
-  return found.flatMap((violation) =>
-    violation.nodes.map(
-      (node) =>
-        `${violation.id} (${violation.help}): ${node.target.join(' ')}: ${node.failureSummary.replace(/\s+/g, ' ')}`,
-    ),
-  );
-}
 
 /** Each page in the state a visitor sees once it has loaded (and done something). */
 const PAGES: { hash: string; ready: (page: Page) => Promise<unknown> }[] = [

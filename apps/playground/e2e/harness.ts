@@ -22,6 +22,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/** Chromium's WebGPU on SwiftShader (a CPU Vulkan driver), for the WebGPU tests. */
+export const WEBGPU_FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-unsafe-swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-features=Vulkan',
+];
+
 /** What the dev and preview servers send (vite.config.ts): the page is cross-origin isolated. */
 const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -86,7 +94,7 @@ export interface Session {
  * isolation headers unless `isolated: false` (a static host without them).
  */
 export async function startSession(
-  options: { serviceWorkers?: 'allow' | 'block'; isolated?: boolean } = {},
+  options: { serviceWorkers?: 'allow' | 'block'; isolated?: boolean; webgpu?: boolean } = {},
 ): Promise<Session> {
   try {
     statSync(join(distDir, 'index.html'));
@@ -110,7 +118,7 @@ export async function startSession(
     args: [
       '--headless',
       '--no-sandbox',
-      '--disable-gpu',
+      ...(options.webgpu ? WEBGPU_FLAGS : ['--disable-gpu']),
       '--no-first-run',
       '--disable-background-networking',
       '--disable-component-update',

@@ -4,9 +4,10 @@
  * over in that same format).
  */
 import type { Sequential } from '@lenet/nn-layers';
+import { sync } from '@lenet/tensor';
 import type { Calibration } from './confidence/calibration.js';
 import type { ModelSettings } from './confidence/model-file.js';
-import { ensureBackend, modelFromSafetensors } from './network.js';
+import { type ComputeBackend, modelFromSafetensors, pageBackend } from './network.js';
 
 export type ModelChoice = 'shipped' | 'trained';
 
@@ -53,15 +54,22 @@ export class ModelStore {
   private listeners = new Set<() => void>();
   choice: ModelChoice = 'shipped';
 
+  /** The backend the page's models compute on. */
+  backend(): Promise<ComputeBackend> {
+    return pageBackend();
+  }
+
   /** The shipped LeNet-5 and its calibration, fetched once. */
   shipped(): Promise<LoadedModel> {
     this.shippedModel ??= (async () => {
       const [, weights, calibration] = await Promise.all([
-        ensureBackend(),
+        pageBackend(),
         fetchOk(SHIPPED_WEIGHTS).then((response) => response.arrayBuffer()),
         fetchOk(SHIPPED_CALIBRATION).then((response) => response.json() as Promise<Calibration>),
       ]);
       const { model, settings } = modelFromSafetensors(new Uint8Array(weights), SHIPPED_WEIGHTS);
+      // Read back once, so the pages can show the weights (on WebGPU they live on the GPU).
+      await readableWeights(model);
       return {
         choice: 'shipped' as const,
         model,
@@ -87,8 +95,9 @@ export class ModelStore {
 
   /** Takes weights from the Train page and switches Draw to them. */
   async setTrained(weights: Uint8Array, description: string): Promise<void> {
-    await ensureBackend();
+    await pageBackend();
     const { model, settings } = modelFromSafetensors(weights, 'the weights from the Train page');
+    await readableWeights(model);
     this.trained = {
       choice: 'trained',
       model,
@@ -121,4 +130,9 @@ export class ModelStore {
   private notify(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Reads every weight and buffer back once (on WebGPU they live on the GPU), so pages can show them. */
+async function readableWeights(model: Sequential): Promise<void> {
+  await sync(...[...model.namedParameters(), ...model.namedBuffers()].map(([, tensor]) => tensor));
 }

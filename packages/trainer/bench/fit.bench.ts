@@ -57,8 +57,8 @@ for (const batchSize of [1, 32]) {
 }
 const model = lenet5({ seed: 1 });
 for (const batchSize of [1, 500]) {
-  evaluate(model, data, { batchSize }); // warm-up
-  const report = evaluate(model, data, { batchSize, loss: 'rbf-map' });
+  await evaluate(model, data, { batchSize }); // warm-up
+  const report = await evaluate(model, data, { batchSize, loss: 'rbf-map' });
   rows.push([`evaluate, batch ${batchSize}`, '', report.imagesPerSecond.toFixed(0), '']);
 }
 

@@ -35,7 +35,7 @@ const rows: Record<string, string>[] = [];
   const fitSeconds = (performance.now() - started) / 1000;
   const cpuUsed = process.cpuUsage(cpuStart);
   const pass = result.history[0];
-  const evaluation = evaluate(model, test, { loss: 'rbf-map' });
+  const evaluation = await evaluate(model, test, { loss: 'rbf-map' });
   // A pass = curvature estimate + training; the full recipe adds a test evaluation per pass.
   const passSeconds = (fitSeconds * 60000) / trainCount + evaluation.seconds;
   rows.push({

@@ -46,7 +46,7 @@ const result = await fit(model, {
   },
 });
 
-const report = evaluate(model, test, { loss: 'rbf-map' });
+const report = await evaluate(model, test, { loss: 'rbf-map' });
 console.log(
   `test: ${report.errors} errors of ${report.count} (${report.errorRate.toFixed(2)}%), stop: ${result.stopReason}`,
 );

@@ -4,6 +4,7 @@ import {
   checkNonNegative,
   Optimizer,
   type Parameter,
+  parameterSize,
   readNumber,
 } from './optimizer.js';
 
@@ -52,8 +53,8 @@ export class Adam extends Optimizer {
     this.beta2 = checkFraction('betas[1]', beta2);
     this.epsilon = checkNonNegative('epsilon', options.epsilon ?? 1e-8);
     this.weightDecay = checkNonNegative('weightDecay', options.weightDecay ?? 0);
-    this.firstMoment = this.parameters.map((parameter) => zeros([parameter.data.length]));
-    this.secondMoment = this.parameters.map((parameter) => zeros([parameter.data.length]));
+    this.firstMoment = this.parameters.map((parameter) => zeros([parameterSize(parameter)]));
+    this.secondMoment = this.parameters.map((parameter) => zeros([parameterSize(parameter)]));
     this.onTensors = this.parametersAreTensors();
   }
 

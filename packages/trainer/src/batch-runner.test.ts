@@ -97,13 +97,13 @@ describe('compiled curvature equals the tape estimate', () => {
   it.each([
     ['lenet5, rbf-map', () => lenet5({ seed: 3 }), { name: 'rbf-map', j: 0.1 } as LossSpec],
     ['lenet5Modern, cross-entropy', () => lenet5Modern({ seed: 5 }), 'cross-entropy' as LossSpec],
-  ])('%s: 250 samples in compiled chunks of 100', (_name, build, loss) => {
+  ])('%s: 250 samples in compiled chunks of 100', async (_name, build, loss) => {
     const model = build();
     const shape = model.inputShape!;
     const { images, labels } = randomBatch(shape, 250, 7);
     const runner = new BatchRunner(model, resolveLoss(loss).compute, shape, 10);
-    const compiled = runner.curvature(images, labels, 250);
-    const again = runner.curvature(images, labels, 250); // a replay gives the same numbers
+    const compiled = await runner.curvature(images, labels, 250);
+    const again = await runner.curvature(images, labels, 250); // a replay gives the same numbers
     const tape = estimateDiagHessian(
       model,
       { input: tensor(images, [250, ...shape]), labels: tensor(labels) },

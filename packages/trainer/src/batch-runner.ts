@@ -1,6 +1,7 @@
-import { type CompiledFunction, compile, noGrad, type Tensor, zeros } from '@lenet/tensor';
+import { type CompiledFunction, compile, isReadable, noGrad, Tensor, zeros } from '@lenet/tensor';
 import { type BatchImages, type BatchLabels, imagesData, labelsData } from './batch-data.js';
 import { checkOutput } from './checks.js';
+import { allReadable, whenReadable } from './device-values.js';
 import type { LossFunction, TrainableModel } from './model.js';
 
 /** What a compiled step returns: the mean loss and the output rows (program-owned tensors). */
@@ -104,32 +105,66 @@ export class BatchRunner {
    * `parameters` order, computed in compiled chunks of up to 100 samples with the model in its
    * current mode. Neither `.grad` nor (afterwards) `.curvature` of the parameters changes.
    */
-  curvature(images: BatchImages, labels: BatchLabels, count: number): Float32Array[] {
+  curvature(
+    images: BatchImages,
+    labels: BatchLabels,
+    count: number,
+  ): Float32Array[] | Promise<Float32Array[]> {
     if (!(Number.isInteger(count) && count >= 1)) {
       throw new RangeError(`curvature: got ${count} samples; expected an integer >= 1`);
     }
     const parameters = this.parameters;
     const previous = parameters.map((parameter) => parameter.curvature);
     const sums = parameters.map((parameter) => new Float64Array(parameter.size));
+    let deferred: Promise<Float32Array[]> | null = null;
     try {
       for (let start = 0; start < count; start += CURVATURE_CHUNK) {
         const end = Math.min(count, start + CURVATURE_CHUNK);
         const batch = this.slice(images, labels, start, end);
         const values = this.curvatureStep(batch.images, batch.labels);
-        const weight = end - start;
-        values.forEach((value, index) => {
-          if (!value) return; // a parameter the loss does not reach (frozen or unused)
-          const data = value.data;
-          const sum = sums[index];
-          for (let i = 0; i < sum.length; i++) sum[i] += data[i] * weight;
-        });
+        if (!allReadable(values)) {
+          // A device backend: this chunk and the rest are read back one chunk at a time.
+          deferred = this.curvatureOnDevice(images, labels, count, start, values, sums, previous);
+          return deferred;
+        }
+        addWeighted(sums, values, end - start);
       }
     } finally {
-      parameters.forEach((parameter, index) => {
-        parameter.curvature = previous[index];
-      });
+      if (!deferred) this.restoreCurvature(previous);
     }
-    return sums.map((sum) => Float32Array.from(sum, (value) => value / count));
+    return averaged(sums, count);
+  }
+
+  /** `curvature` from chunk `start` on, its values `values` computed but not read yet. */
+  private async curvatureOnDevice(
+    images: BatchImages,
+    labels: BatchLabels,
+    count: number,
+    start: number,
+    first: readonly (Tensor | null)[],
+    sums: Float64Array[],
+    previous: readonly (Tensor | null)[],
+  ): Promise<Float32Array[]> {
+    try {
+      let values = first;
+      for (;;) {
+        const end = Math.min(count, start + CURVATURE_CHUNK);
+        await whenReadable(values, () => addWeighted(sums, values, end - start));
+        start = end;
+        if (start >= count) break;
+        const batch = this.slice(images, labels, start, Math.min(count, start + CURVATURE_CHUNK));
+        values = this.curvatureStep(batch.images, batch.labels);
+      }
+    } finally {
+      this.restoreCurvature(previous);
+    }
+    return averaged(sums, count);
+  }
+
+  private restoreCurvature(previous: readonly (Tensor | null)[]): void {
+    this.parameters.forEach((parameter, index) => {
+      parameter.curvature = previous[index];
+    });
   }
 
   /** Copies `weights` (flat, parameter order) into the model. */
@@ -238,6 +273,40 @@ export class BatchRunner {
     }
   }
 
+  /**
+   * `train` on any backend: on a device backend (webgpu) the loss and output rows come back in
+   * one batched read (the returned promise); on a CPU backend it returns the loss at once.
+   */
+  trainRead(
+    images: BatchImages,
+    labels: BatchLabels,
+    start: number,
+    end: number,
+    outputs: Float32Array,
+  ): number | Promise<number> {
+    const batch = this.slice(images, labels, start, end);
+    const result = this.trainStep(batch.images, batch.labels);
+    return this.finishRead(result, start, outputs);
+  }
+
+  /** `evaluate` on any backend (see `trainRead`). */
+  evaluateRead(
+    images: BatchImages,
+    labels: BatchLabels,
+    start: number,
+    end: number,
+    outputs: Float32Array,
+  ): number | Promise<number> {
+    const batch = this.slice(images, labels, start, end);
+    const wasTraining = this.model.training;
+    this.model.eval();
+    try {
+      return this.finishRead(this.evaluateStep(batch.images, batch.labels), start, outputs);
+    } finally {
+      this.model.train(wasTraining);
+    }
+  }
+
   private accumulators(): Tensor[] {
     this.accumulated ??= this.parameters.map((parameter) => zeros(parameter.shape));
     return this.accumulated;
@@ -246,6 +315,14 @@ export class BatchRunner {
   private finish(result: StepResult, start: number, outputs: Float32Array): number {
     outputs.set(result.output.data, start * this.classCount);
     return result.loss.item();
+  }
+
+  private finishRead(
+    result: StepResult,
+    start: number,
+    outputs: Float32Array,
+  ): number | Promise<number> {
+    return whenReadable([result.loss, result.output], () => this.finish(result, start, outputs));
   }
 
   private slice(images: BatchImages, labels: BatchLabels, start: number, end: number) {
@@ -259,10 +336,34 @@ export class BatchRunner {
       this.batches.set(count, batch);
     }
     const size = this.sampleSize;
-    // Read after the allocation above, which may have moved WebAssembly-backed inputs; the
-    // images are copied in by a kernel (int32 labels live in JavaScript memory).
-    batch.images.add_(imagesData(images).subarray(start * size, end * size), { beta: 0 });
+    if (images instanceof Tensor && !isReadable(images)) {
+      // A batch on a device (webgpu): copied there by a kernel, never read back.
+      const rows = start === 0 && end === images.shape[0] ? images : images.slice(start, end);
+      batch.images.add_(rows, { beta: 0 });
+    } else {
+      // Read after the allocation above, which may have moved WebAssembly-backed inputs; the
+      // images are copied in by a kernel (int32 labels live in JavaScript memory).
+      batch.images.add_(imagesData(images).subarray(start * size, end * size), { beta: 0 });
+    }
     batch.labels.data.set(labelsData(labels).subarray(start, end));
     return batch;
   }
+}
+
+/** sums[p] += weight * values[p] (in float64), for each parameter the loss reaches. */
+function addWeighted(
+  sums: Float64Array[],
+  values: readonly (Tensor | null)[],
+  weight: number,
+): void {
+  values.forEach((value, index) => {
+    if (!value) return; // a parameter the loss does not reach (frozen or unused)
+    const data = value.data;
+    const sum = sums[index];
+    for (let i = 0; i < sum.length; i++) sum[i] += data[i] * weight;
+  });
+}
+
+function averaged(sums: Float64Array[], count: number): Float32Array[] {
+  return sums.map((sum) => Float32Array.from(sum, (value) => value / count));
 }

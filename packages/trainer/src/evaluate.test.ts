@@ -41,9 +41,9 @@ function tableModel(sign = 1, columns = 3) {
 }
 
 describe('evaluate on a hand-made case', () => {
-  it('error, per-class error, confusion matrix and misclassified samples', () => {
+  it('error, per-class error, confusion matrix and misclassified samples', async () => {
     const { model, modes } = tableModel();
-    const result = evaluate(model, data, { batchSize: 4 });
+    const result = await evaluate(model, data, { batchSize: 4 });
     expect(result.count).toBe(6);
     expect(result.errors).toBe(2);
     expect(result.errorRate).toBeAllclose(100 / 3);
@@ -66,15 +66,17 @@ describe('evaluate on a hand-made case', () => {
     expect(model.training).toBe(true);
   });
 
-  it("'argmin' reads rows as penalties (RBF outputs)", () => {
+  it("'argmin' reads rows as penalties (RBF outputs)", async () => {
     const { model } = tableModel(-1);
-    const result = evaluate(model, data, { prediction: 'argmin', misclassified: false });
+    const result = await evaluate(model, data, { prediction: 'argmin', misclassified: false });
     expect(result.errors).toBe(2);
     expect(result.misclassified).toEqual([]);
   });
 
-  it('names a wrongly shaped output', () => {
+  it('names a wrongly shaped output', async () => {
     const { model } = tableModel(1, 2);
-    expect(() => evaluate(model, data)).toThrow(/output has shape \[6, 2\], expected \[6, 3\]/);
+    await expect(evaluate(model, data)).rejects.toThrow(
+      /output has shape \[6, 2\], expected \[6, 3\]/,
+    );
   });
 });

@@ -45,13 +45,14 @@ export interface Evaluation {
 /**
  * Classifies every sample of `data` in batches, with the model in evaluation mode (its previous
  * mode is restored afterwards) and no gradients, through a `BatchRunner` (compiled forward
- * passes, the same as `fit` uses).
+ * passes, the same as `fit` uses). Asynchronous: on a device backend (webgpu) each batch's
+ * outputs and loss come back in one read; on the CPU backends nothing waits.
  */
-export function evaluate(
+export async function evaluate(
   model: TrainableModel,
   data: LabelledSamples,
   options: EvaluateOptions = {},
-): Evaluation {
+): Promise<Evaluation> {
   checkSamples(data, 'evaluate data');
   const batchSize = Math.min(data.length, checkBatchSize(options.batchSize ?? 500));
   const loss = options.loss === undefined ? null : resolveLoss(options.loss);
@@ -74,7 +75,8 @@ export function evaluate(
   for (let start = 0; start < data.length; start += batchSize) {
     const count = Math.min(batchSize, data.length - start);
     const batch = assembler.fill(null, start, count);
-    const batchLoss = runner.evaluate(batch.images, batch.labels, 0, count, scores);
+    const read = runner.evaluateRead(batch.images, batch.labels, 0, count, scores);
+    const batchLoss = typeof read === 'number' ? read : await read;
     if (loss) lossSum += batchLoss * count;
     const labels = batch.labels.data;
     for (let i = 0; i < count; i++) {

@@ -101,9 +101,9 @@ describe('fit through the compiled runner (LeNet-5, rbf-map, SDLM, batch 1)', ()
 });
 
 describe('evaluate through the compiled runner', () => {
-  it("gives the eager forward's errors and loss", () => {
+  it("gives the eager forward's errors and loss", async () => {
     const model = lenet5({ seed: 2 });
-    const compiled = evaluate(model, test, { loss: 'rbf-map', batchSize: 7 });
+    const compiled = await evaluate(model, test, { loss: 'rbf-map', batchSize: 7 });
     const images = new Float32Array(test.length * 1024);
     const labels = new Int32Array(test.length);
     for (let i = 0; i < test.length; i++) labels[i] = test.readSample(i, images, i * 1024);

@@ -109,7 +109,7 @@ describe('reproducibility with real tensors', () => {
   it('evaluate under noGrad leaves no graph and gives the fit-reported test error', async () => {
     const net = tinyNet();
     const result = await fit(net, { ...options(net), epochs: 1 });
-    const report = evaluate(net, test, { loss: 'cross-entropy' });
+    const report = await evaluate(net, test, { loss: 'cross-entropy' });
     expect(report.errorRate).toBe(result.history[0].testError);
     expect(report.loss).toBeCloseTo(result.history[0].testLoss!, 6);
     expect(

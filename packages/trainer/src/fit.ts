@@ -1,7 +1,8 @@
-import { Generator, type Tensor } from '@lenet/tensor';
+import { Generator, isReadable, type Tensor } from '@lenet/tensor';
 import type { Checkpoint, MonitorState } from './checkpoint.js';
 import { checkBatchSize } from './checks.js';
 import { BatchAssembler, checkSamples } from './data.js';
+import { readModelState } from './device-values.js';
 import type { BatchEnd, FitOptions, FitResult } from './fit-options.js';
 import { resolveLoss } from './loss.js';
 import type { EpochMetrics, PredictionRule } from './metrics.js';
@@ -91,7 +92,7 @@ async function fitWith(
     const epochStarted = performance.now();
     fillOrder(order, settings.shuffle, fixedOrder, random.order);
     model.train();
-    optimizer.beforeEpoch({ epoch, estimateCurvature: curvature });
+    await optimizer.beforeEpoch({ epoch, estimateCurvature: curvature });
     const learningRateAtStart = settings.schedule
       ? settings.schedule(epoch, optimizer.stepCount)
       : optimizer.learningRate;
@@ -104,7 +105,11 @@ async function fitWith(
       const start = batch * batchSize;
       const size = Math.min(batchSize, train.length - start);
       const { images, labels } = assembler.fill(order, start, size);
-      if (settings.augment) applyAugment(settings.augment, images, random.augment);
+      if (settings.augment) {
+        // Augmentations distort a host copy: a batch assembled on a device is read back first.
+        if (!isReadable(images)) await images.sync();
+        applyAugment(settings.augment, images, random.augment);
+      }
       if (settings.schedule) {
         optimizer.learningRate = settings.schedule(epoch + batch / batches, optimizer.stepCount);
       }
@@ -177,8 +182,8 @@ async function fitWith(
     if (options.checkpoints) {
       const checkpoint: Checkpoint = {
         epoch: epoch + 1,
-        model: model.stateDict(),
-        optimizer: optimizer.stateDict(),
+        model: await readModelState(model),
+        optimizer: await optimizer.readStateDict(),
         generators: {
           order: random.order.getState(),
           augment: random.augment.getState(),
@@ -330,7 +335,7 @@ function curvatureSampler(
   options: FitOptions,
   estimator: CurvatureEstimator,
   generator: Generator,
-): (sampleCount: number) => Float32Array[] {
+): (sampleCount: number) => Float32Array[] | Promise<Float32Array[]> {
   const train = options.train;
   const indices = new Int32Array(train.length);
   let assembler: BatchAssembler | null = null;
@@ -346,7 +351,12 @@ function curvatureSampler(
     }
     assembler ??= new BatchAssembler(train, count);
     const { images, labels } = assembler.fill(indices, 0, count);
-    const byParameter = estimator(model, images, labels);
+    const estimate = estimator(model, images, labels);
+    return estimate instanceof Promise
+      ? estimate.then(inOptimizerOrder)
+      : inOptimizerOrder(estimate);
+  };
+  function inOptimizerOrder(byParameter: ReadonlyMap<Tensor, Float32Array>): Float32Array[] {
     return options.optimizer.parameters.map((parameter, index) => {
       const values = byParameter.get(parameter as Tensor);
       if (!values) {
@@ -356,7 +366,7 @@ function curvatureSampler(
       }
       return values;
     });
-  };
+  }
 }
 
 function yieldToEventLoop(): Promise<void> {

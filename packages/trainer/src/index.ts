@@ -14,6 +14,7 @@ export {
   type LabelledSamples,
   samplesFromArrays,
 } from './data.js';
+export { readModelState } from './device-values.js';
 export {
   type EvaluateOptions,
   type Evaluation,

@@ -89,7 +89,7 @@ describe('LeNet-5 on real MNIST', () => {
     // Deterministic for the seed: 10.3% (103 errors) on the wasm backend when written.
     expect(second.trainLoss).toBeLessThan(first.trainLoss);
     expect(second.testError).toBeLessThan(12);
-    const report = evaluate(model, test, { loss: 'rbf-map' });
+    const report = await evaluate(model, test, { loss: 'rbf-map' });
     expect(report.errorRate).toBe(second.testError);
     expect(report.misclassified).toHaveLength(report.errors);
     expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(1000);

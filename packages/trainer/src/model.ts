@@ -27,9 +27,10 @@ export type BatchAugment =
 /**
  * Per-parameter Gauss-Newton curvature d2E/dw2 averaged over the samples of one batch
  * (`images`, `labels`), keyed by parameter tensor. SDLM needs it; see `gaussNewtonCurvature`.
+ * On a device backend (webgpu) it may resolve later (the values are read back).
  */
 export type CurvatureEstimator = (
   model: TrainableModel,
   images: Tensor,
   labels: Tensor<'int32'>,
-) => ReadonlyMap<Tensor, Float32Array>;
+) => ReadonlyMap<Tensor, Float32Array> | Promise<ReadonlyMap<Tensor, Float32Array>>;

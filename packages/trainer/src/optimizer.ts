@@ -1,4 +1,5 @@
 import { Tensor } from '@lenet/tensor';
+import { whenReadable } from './device-values.js';
 
 /**
  * What an optimizer needs of a parameter: its values and its gradient, both as float32 arrays
@@ -27,8 +28,11 @@ export interface EpochContext {
   /**
    * Per-parameter diagonal Gauss-Newton estimates of d2E/dw2, averaged over `sampleCount`
    * training samples drawn with the run's seeded generator; in the optimizer's parameter order.
+   * On a device backend (webgpu) the estimates come back later: a promise.
    */
-  estimateCurvature(sampleCount: number): readonly Float32Array[];
+  estimateCurvature(
+    sampleCount: number,
+  ): readonly Float32Array[] | Promise<readonly Float32Array[]>;
 }
 
 /**
@@ -50,7 +54,12 @@ export abstract class Optimizer {
       throw new RangeError('optimizer: got no parameters to optimize');
     }
     this.parameters.forEach((parameter, index) => {
-      if (!(parameter?.data instanceof Float32Array)) {
+      // A tensor's values may live on a GPU (not readable here): its dtype says enough.
+      const float32 =
+        parameter instanceof Tensor
+          ? parameter.dtype === 'float32'
+          : parameter?.data instanceof Float32Array;
+      if (!float32) {
         throw new TypeError(
           `optimizer: parameter ${index} has no Float32Array data (expected a Tensor or { data, grad })`,
         );
@@ -79,8 +88,11 @@ export abstract class Optimizer {
     }
   }
 
-  /** Called by `fit` before each pass; SDLM re-estimates its curvature here. */
-  beforeEpoch(_context: EpochContext): void {}
+  /**
+   * Called (and awaited) by `fit` before each pass; SDLM re-estimates its curvature here (a
+   * promise when the estimate does come back later).
+   */
+  beforeEpoch(_context: EpochContext): void | Promise<void> {}
 
   /** A deep copy of the state, safe to keep while training goes on. */
   stateDict(): OptimizerState {
@@ -96,6 +108,17 @@ export abstract class Optimizer {
       hyperparameters: { learningRate: this.learningRate, ...this.hyperparameters() },
       slots,
     };
+  }
+
+  /**
+   * `stateDict()` on any backend: buffers kept as tensors (SGD's velocity, Adam's moments) are
+   * read back first when they live on a device (webgpu); at once on the CPU backends.
+   */
+  async readStateDict(): Promise<OptimizerState> {
+    const tensors = Object.values(this.slots())
+      .flat()
+      .filter((buffer): buffer is Tensor => buffer instanceof Tensor);
+    return await whenReadable(tensors, () => this.stateDict());
   }
 
   /** Restores a state written by `stateDict()` of the same kind of optimizer on the same parameters. */
@@ -179,8 +202,25 @@ export abstract class Optimizer {
 
   /** One zeroed buffer per parameter, the size of that parameter. */
   protected zerosLikeParameters(): Float32Array[] {
-    return this.parameters.map((parameter) => new Float32Array(parameter.data.length));
+    return this.parameters.map((parameter) => new Float32Array(parameterSize(parameter)));
   }
+
+  /**
+   * With L2 weight decay beta on tensors: g += beta w for every parameter with a gradient, one
+   * in-place kernel each (the gradient of E + beta/2 |w|^2), so that the update that follows
+   * runs on the parameters' backend (a GPU's included) like the undecayed one.
+   */
+  protected addWeightDecayToGradients(decay: number): void {
+    const scales = { alpha: decay, beta: 1 };
+    for (const parameter of this.parameters as readonly Tensor[]) {
+      parameter.grad?.add_(parameter, scales);
+    }
+  }
+}
+
+/** Values in a parameter (without reading them: a tensor's may live on a GPU). */
+export function parameterSize(parameter: Parameter): number {
+  return parameter instanceof Tensor ? parameter.size : parameter.data.length;
 }
 
 export function checkNonNegative(name: string, value: number): number {

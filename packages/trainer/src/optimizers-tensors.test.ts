@@ -2,7 +2,7 @@
 // (add_, subtractProduct_), and their state is read and written by copy.
 import { backendNames, getBackend, setBackend, type Tensor, tensor } from '@lenet/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Optimizer } from './optimizer.js';
+import type { Optimizer, Parameter } from './optimizer.js';
 import { SDLM } from './sdlm.js';
 import { SGD } from './sgd.js';
 
@@ -65,6 +65,45 @@ describe.each(backendNames())('on %s', (backend) => {
       Math.fround(1 - Math.fround(Math.fround(steps[0]) * 2)),
       Math.fround(1 - Math.fround(Math.fround(steps[1]) * -1)),
     ]);
+  });
+
+  it.each([
+    ['SGD', (p: Parameter[]) => new SGD(p, { learningRate: 0.05, weightDecay: 0.1 })],
+    [
+      'SGD with momentum',
+      (p: Parameter[]) => new SGD(p, { learningRate: 0.05, momentum: 0.9, weightDecay: 0.1 }),
+    ],
+    [
+      'SDLM',
+      (p: Parameter[]) => {
+        const optimizer = new SDLM(p, { learningRate: 0.1, weightDecay: 0.1 });
+        optimizer.setCurvature([Float32Array.of(1, 2, 3), Float32Array.of(0.5)]);
+        return optimizer;
+      },
+    ],
+  ])('%s with weight decay on tensors (kernels) matches the plain-array loop', (_kind, make) => {
+    setBackend(backend);
+    const onTensors = problem();
+    onTensors.run(make(onTensors.parameters), 5);
+    // The same problem on { data, grad } pairs takes the JavaScript loop of the base class.
+    const plain = problem();
+    const pairs = plain.parameters.map((p) => ({
+      data: Float32Array.from(p.toArray() as number[]),
+      grad: null as { data: Float32Array } | null,
+    }));
+    const optimizer = make(pairs);
+    for (let step = 0; step < 5; step++) {
+      pairs.forEach((pair, p) => {
+        const targets = p === 0 ? [0.5, 1, -1] : [2];
+        pair.grad = { data: Float32Array.from(pair.data, (w, i) => 2 * (w - targets[i])) };
+      });
+      optimizer.step();
+    }
+    const expected = pairs.flatMap((pair) => Array.from(pair.data));
+    const got = values(onTensors.parameters);
+    got.forEach((value, i) => {
+      expect(value).toBeCloseTo(expected[i], 5);
+    });
   });
 
   it.each([

@@ -56,7 +56,7 @@ describe('fit with threads', () => {
       expect(pass.testError).toBe(one.history[index].testError);
     });
     // The split evaluation reports what the single-thread one does on the same weights.
-    const single = evaluate(two.model, samples(20, 2), { loss: 'cross-entropy' });
+    const single = await evaluate(two.model, samples(20, 2), { loss: 'cross-entropy' });
     expect(two.history[1].testError).toBe(single.errorRate);
     expect(two.history[1].testLoss).toBeCloseTo(single.loss!, 5);
   });

@@ -1,6 +1,7 @@
 // The one place that decides how `fit` runs its batches: a `DataParallel` engine of
 // `options.threads` replicas (1 by default: this thread alone, no workers), each replica a
 // `BatchRunner` of compiled programs. Training, evaluation and SDLM's curvature all go through it.
+import { getBackend } from '@lenet/tensor';
 import { checkSamples, type LabelledSamples } from './data.js';
 import type { EvaluateOptions, Evaluation } from './evaluate.js';
 import type { FitOptions } from './fit-options.js';
@@ -18,6 +19,11 @@ export async function openRunner(
     throw new RangeError(`fit: threads must be an integer >= 1, got ${threads}`);
   }
   checkSamples(options.train, 'train');
+  if (threads > 1 && getBackend().name === 'webgpu') {
+    throw new RangeError(
+      `fit: threads > 1 splits batches over CPU threads and runs on the CPU backends only (wasm, reference); on webgpu the GPU computes the whole batch: use threads: 1 (got ${threads})`,
+    );
+  }
   if (threads > 1 && typeof options.loss === 'function') {
     throw new TypeError(
       "fit: threads > 1 needs the loss by name (e.g. 'cross-entropy' or 'rbf-map'): workers cannot receive a function",

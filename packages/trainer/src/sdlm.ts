@@ -4,6 +4,7 @@ import {
   type EpochContext,
   Optimizer,
   type Parameter,
+  parameterSize,
   readNumber,
 } from './optimizer.js';
 
@@ -82,8 +83,15 @@ export class SDLM extends Optimizer {
     this.onTensors = this.parametersAreTensors();
   }
 
-  override beforeEpoch(context: EpochContext): void {
-    let estimate = context.estimateCurvature(this.samples);
+  override beforeEpoch(context: EpochContext): void | Promise<void> {
+    const estimate = context.estimateCurvature(this.samples);
+    if (estimate instanceof Promise) return estimate.then((values) => this.takeEstimate(values));
+    this.takeEstimate(estimate);
+  }
+
+  /** Sets h_kk from a new estimate ('running': averaged into the estimates so far). */
+  private takeEstimate(next: readonly Float32Array[]): void {
+    let estimate = next;
     if (this.curvatureAverage === 'running' && this.estimated && this.estimates > 0) {
       // Every estimate covers the same number of samples: the running mean over all of them.
       // New arrays: the estimator may hand out buffers it reuses.
@@ -159,11 +167,12 @@ export class SDLM extends Optimizer {
       );
     }
     // Weight decay, or parameters given as plain arrays, take the loop.
-    if (this.weightDecay !== 0 || !this.onTensors) {
+    if (!this.onTensors) {
       super.step();
       return;
     }
     this.stepCount++;
+    if (this.weightDecay !== 0) this.addWeightDecayToGradients(this.weightDecay);
     const scaledSteps = this.prepareTensorPath();
     const parameters = this.parameters as readonly Tensor[];
     for (let index = 0; index < parameters.length; index++) {
@@ -179,7 +188,7 @@ export class SDLM extends Optimizer {
     if (path?.backend !== backend) {
       path = {
         backend,
-        scaledSteps: this.parameters.map((parameter) => zeros([parameter.data.length])),
+        scaledSteps: this.parameters.map((parameter) => zeros([parameterSize(parameter)])),
         scaledValues: this.zerosLikeParameters(),
         rate: Number.NaN,
       };

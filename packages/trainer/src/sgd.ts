@@ -4,6 +4,7 @@ import {
   checkNonNegative,
   Optimizer,
   type Parameter,
+  parameterSize,
   readNumber,
 } from './optimizer.js';
 
@@ -45,20 +46,22 @@ export class SGD extends Optimizer {
       throw new RangeError('SGD: nesterov needs momentum > 0');
     }
     this.onTensors = this.parametersAreTensors();
-    this.velocity = this.momentum > 0 ? this.parameters.map((p) => zeros([p.data.length])) : [];
+    this.velocity = this.momentum > 0 ? this.parameters.map((p) => zeros([parameterSize(p)])) : [];
   }
 
   /**
-   * On tensors and without weight decay, each update is one or two in-place `add_` per
-   * parameter (y = alpha x + beta y, one kernel each): at batch size 1 a JavaScript loop over
-   * 60,000 weights costs as much as LeNet-5's forward and backward.
+   * On tensors, each update is one or two in-place `add_` per parameter (y = alpha x + beta y,
+   * one kernel each; weight decay first adds beta w into the gradient): at batch size 1 a
+   * JavaScript loop over 60,000 weights costs as much as LeNet-5's forward and backward, and
+   * on a GPU backend the kernels run where the weights live.
    */
   override step(): void {
-    if (this.weightDecay !== 0 || !this.onTensors) {
+    if (!this.onTensors) {
       super.step();
       return;
     }
     this.stepCount++;
+    if (this.weightDecay !== 0) this.addWeightDecayToGradients(this.weightDecay);
     const { learningRate: rate, momentum, nesterov, scales } = this;
     const parameters = this.parameters as readonly Tensor[];
     for (let index = 0; index < parameters.length; index++) {

@@ -178,7 +178,7 @@ describe('lenet predict', () => {
     const trained = await loadTrainedModel(modelDir);
     // Digits beyond the 500 used in training's evaluation, that the model gets right as 28x28.
     const candidates = Array.from({ length: 60 }, (_, i) => 1000 + i);
-    const outputs = classifyDigits(
+    const outputs = await classifyDigits(
       trained,
       candidates.map((index) => test.image(index)),
     );

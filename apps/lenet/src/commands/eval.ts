@@ -1,6 +1,8 @@
 import { evaluate } from '@lenet/trainer';
+import { useBackend } from '../backend-choice.js';
 import type { CliIo } from '../io.js';
 import { markdownTable } from '../markdown-table.js';
+import type { BackendName } from '../names.js';
 import { ensureOutFolder } from '../run-folder.js';
 import { lossFunction, predictionRule } from '../training/components.js';
 import { mnistData } from '../training/mnist-data.js';
@@ -12,9 +14,12 @@ export interface EvalCommandOptions {
   model: string;
   testSize: number;
   out?: string;
+  /** Where tensors are computed (default 'wasm'). */
+  backend?: BackendName;
 }
 
 export async function runEval(options: EvalCommandOptions, io: CliIo): Promise<void> {
+  await useBackend(options.backend ?? 'wasm');
   const trained = await loadTrainedModel(options.model);
   if (options.out !== undefined) await ensureOutFolder(options.out);
   const data = await mnistData();
@@ -26,7 +31,7 @@ export async function runEval(options: EvalCommandOptions, io: CliIo): Promise<v
   const testSet =
     options.testSize === data.test.length ? data.test : data.test.take(options.testSize);
   const { settings } = trained;
-  const evaluation = evaluate(trained.model, mnistSamples(testSet, settings.input), {
+  const evaluation = await evaluate(trained.model, mnistSamples(testSet, settings.input), {
     prediction: predictionRule(settings.loss),
     loss: lossFunction(settings.loss),
     misclassified: true,

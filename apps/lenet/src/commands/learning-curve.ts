@@ -69,7 +69,7 @@ async function learningCurve(options: LearningCurveCommandOptions, io: CliIo): P
     );
     const trainSet =
       size === data.train.length ? data.train : data.train.take(size, { seed: settings.seed });
-    const trainEvaluation = evaluate(outcome.model, mnistSamples(trainSet, settings.input), {
+    const trainEvaluation = await evaluate(outcome.model, mnistSamples(trainSet, settings.input), {
       prediction: predictionRule(settings.loss),
       misclassified: false,
     });

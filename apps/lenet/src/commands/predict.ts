@@ -1,14 +1,18 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { useBackend } from '../backend-choice.js';
 import { UsageError } from '../errors.js';
 import { toMnistDigit } from '../image/mnist-digit.js';
 import { decodePngToGray } from '../image/png-gray.js';
 import { MAX_PNG_FILE_BYTES } from '../image/png-limits.js';
 import type { CliIo } from '../io.js';
+import type { BackendName } from '../names.js';
 import { classifyDigits, loadTrainedModel, type TrainedModel } from '../training/trained-model.js';
 
 export interface PredictCommandOptions {
   model: string;
+  /** Where tensors are computed (default 'wasm'). */
+  backend?: BackendName;
 }
 
 /**
@@ -22,6 +26,7 @@ export async function runPredict(
   options: PredictCommandOptions,
   io: CliIo,
 ): Promise<void> {
+  await useBackend(options.backend ?? 'wasm');
   const trained = await loadTrainedModel(options.model);
   const failures: string[] = [];
   let count = 0;
@@ -77,7 +82,7 @@ async function classifyFile(trained: TrainedModel, file: string): Promise<string
     throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   const digit = toMnistDigit(decodePngToGray(bytes, file));
-  const [result] = classifyDigits(trained, [digit.pixels]);
+  const [result] = await classifyDigits(trained, [digit.pixels]);
   const scores = result.probabilities.map((p, label) => `${label}:${p.toFixed(3)}`).join(' ');
   const note = digit.inverted ? ' (inverted: dark ink on light paper)' : '';
   return `${file}: ${result.predicted}  p=${result.probabilities[result.predicted].toFixed(3)}${note}\n  scores ${scores}\n`;

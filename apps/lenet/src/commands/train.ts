@@ -6,11 +6,13 @@ import {
   decodeCheckpoint,
   loadCheckpointFile,
 } from '@lenet/trainer/node';
+import { threadsFor, useBackend } from '../backend-choice.js';
 import { UsageError } from '../errors.js';
 import { readJsonIfExists } from '../files.js';
 import type { CliIo } from '../io.js';
 import type {
   AugmentName,
+  BackendName,
   LossName,
   ModelName,
   OptimizerName,
@@ -51,6 +53,8 @@ export interface TrainCommandOptions {
   resume: boolean;
   force: boolean;
   threads: number;
+  /** Where tensors are computed (default 'wasm'); kept in settings.json for --resume. */
+  backend?: BackendName;
   /** 'fast': the large-batch recipe (its model is lenet5-modern unless --model is given). */
   recipe?: RecipeName;
   /** Options the user typed (not defaults), by their option name; what --resume checks. */
@@ -95,10 +99,18 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo): Promise
         );
       }
       if (options.force) await removeRunFiles(out);
+      const backend = options.backend ?? 'wasm';
+      const threadsGiven = options.given?.has('threads') ?? false;
       const fastModel =
         options.recipe === 'fast' && !options.given?.has('model') ? FAST_RECIPE.model : undefined;
-      settings = resolveSettings({ ...options, model: fastModel ?? options.model });
+      settings = resolveSettings({
+        ...options,
+        model: fastModel ?? options.model,
+        backend,
+        threads: threadsFor(backend, options.threads, threadsGiven),
+      });
     }
+    await useBackend(settings.backend ?? 'wasm');
     const data = await mnistData();
     io.stdout.write(`${describeRun(settings, out)}\n`);
     if (resume) {
@@ -129,7 +141,7 @@ export function describeRun(settings: TrainingSettings, out: string): string {
     settings.trainSize === 60000 ? 'all 60000' : `${settings.trainSize} (class-balanced sample)`;
   return [
     `lenet train: ${settings.model}, loss ${settings.loss}, optimizer ${settings.optimizer}, ${settings.schedule} schedule from lr ${settings.learningRate}`,
-    `  ${settings.epochs} passes, batch size ${settings.batchSize}, weight decay ${settings.weightDecay}, distortions ${settings.augment}, seed ${settings.seed}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}`,
+    `  ${settings.epochs} passes, batch size ${settings.batchSize}, weight decay ${settings.weightDecay}, distortions ${settings.augment}, seed ${settings.seed}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}${settings.backend && settings.backend !== 'wasm' ? `, on ${settings.backend}` : ''}`,
     ...(settings.init || settings.curvatureAverage
       ? [
           `  initialisation ${settings.init ?? 'default'}, h_kk ${settings.curvatureAverage === 'running' ? 'running average over every estimate' : 'fresh each pass'}`,
@@ -188,6 +200,7 @@ const SETTING_OF_OPTION: Readonly<Record<string, keyof TrainingSettings>> = {
   testSize: 'testSize',
   seed: 'seed',
   threads: 'threads',
+  backend: 'backend',
 };
 
 function flagOf(option: string): string {
@@ -203,7 +216,11 @@ async function resumedSettings(options: TrainCommandOptions): Promise<TrainingSe
     );
   }
   // Runs from before threads were recorded: the thread count given now (or its default).
-  const settings = { ...saved, threads: saved.threads ?? options.threads };
+  const settings = {
+    ...saved,
+    threads: saved.threads ?? options.threads,
+    backend: saved.backend ?? 'wasm',
+  };
   const given = options.given ?? new Set<string>();
   for (const [option, key] of Object.entries(SETTING_OF_OPTION)) {
     const value = (options as unknown as Record<string, unknown>)[option];

@@ -11,6 +11,7 @@ import { fit } from '@lenet/trainer/node';
 import { writeFileAtomic } from '../files.js';
 import type {
   AugmentName,
+  BackendName,
   LossName,
   ModelName,
   OptimizerName,
@@ -61,6 +62,8 @@ export interface TrainingSettings {
   readonly init?: ModelInit;
   /** SDLM: how each pass's h_kk estimate combines with the earlier ones (absent: 'pass'). */
   readonly curvatureAverage?: CurvatureAverage;
+  /** The tensor backend the run computes on (absent in runs from before --backend: 'wasm'). */
+  readonly backend?: BackendName;
 }
 
 /** Command-line choices; unset ones come from the model's recipe. */
@@ -78,6 +81,7 @@ export interface TrainingChoices {
   testSize?: number;
   seed?: number;
   threads?: number;
+  backend?: BackendName;
   /** 'fast': the large-batch recipe (`FAST_RECIPE`); default 'paper', the model's own. */
   recipe?: RecipeName;
 }
@@ -109,6 +113,7 @@ export function resolveSettings(choices: TrainingChoices): TrainingSettings {
     testSize: choices.testSize ?? 10000,
     seed: choices.seed ?? 1,
     threads: choices.threads ?? 1,
+    backend: choices.backend ?? 'wasm',
     input: recipe.input,
     // Like the rate, the recipe's initialisation and h_kk averaging belong to its optimizer
     // (the Adam rows of `lenet reproduce` keep the model's default initialisation).
@@ -260,7 +265,11 @@ export async function runTraining(
 
   // fit and evaluate run compiled programs, which allocate nothing per step and so never make
   // the wasm backend evict.
-  const final = evaluate(model, test, { prediction, loss: settings.loss, misclassified: true });
+  const final = await evaluate(model, test, {
+    prediction,
+    loss: settings.loss,
+    misclassified: true,
+  });
   await saveTrainedModel(out, model, settings);
   await writeRunPlots(out, settings, result.history, { evaluation: final, testSet });
   const seconds = (performance.now() - started) / 1000;

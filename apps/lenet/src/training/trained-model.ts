@@ -7,6 +7,7 @@ import {
   type Module,
 } from '@lenet/nn-layers';
 import { noGrad, tensor } from '@lenet/tensor';
+import { readModelState } from '@lenet/trainer';
 import { parseJsonFile, writeFileAtomic } from '../files.js';
 import { MODEL_NAMES } from '../names.js';
 import { createModel, predictionRule } from './components.js';
@@ -28,7 +29,7 @@ export async function saveTrainedModel(
   model: Module,
   settings: TrainingSettings,
 ): Promise<void> {
-  const bytes = encodeSafetensors(model.stateDict(), {
+  const bytes = encodeSafetensors(await readModelState(model), {
     'lenet.settings': JSON.stringify(settings),
   });
   await writeFileAtomic(join(out, MODEL_FILE), bytes);
@@ -93,11 +94,14 @@ export interface Classification {
   readonly outputs: number[];
 }
 
-/** Classifies 28x28 MNIST-format digits (0 = background, 255 = ink). */
-export function classifyDigits(
+/**
+ * Classifies 28x28 MNIST-format digits (0 = background, 255 = ink). Asynchronous: on a device
+ * backend (webgpu) the output rows are read back once, for all the digits.
+ */
+export async function classifyDigits(
   trained: TrainedModel,
   digits: readonly Uint8Array[],
-): Classification[] {
+): Promise<Classification[]> {
   const { model, settings } = trained;
   const inputs = digits.map((pixels) => inputFromBytes(pixels, 28, settings.input));
   const size = inputs[0]?.length ?? 0;
@@ -105,6 +109,7 @@ export function classifyDigits(
   const batch = new Float32Array(size * digits.length);
   for (const [index, input] of inputs.entries()) batch.set(input, index * size);
   const output = noGrad(() => model.forward(tensor(batch, [digits.length, 1, side, side])));
+  await output.sync();
   const rule = predictionRule(settings.loss);
   const classes = output.shape[1];
   return digits.map((_, row) => {

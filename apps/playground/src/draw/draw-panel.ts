@@ -49,7 +49,11 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     { class: 'prediction-digit', 'data-testid': 'prediction', 'aria-live': 'polite' },
     '?',
   );
-  const predictionNote = h('p', { class: 'hint' }, 'Draw a digit in the box.');
+  const predictionNote = h(
+    'p',
+    { class: 'hint', 'data-testid': 'prediction-note' },
+    'Draw a digit in the box.',
+  );
   /** On a phone: the answer in one line right under the pad (the full card comes after). */
   const padAnswer = h('p', {
     class: 'pad-answer',
@@ -90,6 +94,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     ),
   );
   const timing = h('p', { class: 'hint timing', 'data-testid': 'timing' });
+  const backendBadge = h('span', { class: 'badge', 'data-testid': 'draw-backend' }, '');
   const layerView = new LayerView();
   const kernels = h('div', { class: 'layer-maps kernels' });
   let selectedUnit: UnitRef | null = null;
@@ -177,6 +182,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h('div', { class: 'prediction' }, predictionDigit, predictionNote),
         scoreTable,
         timing,
+        backendBadge,
       ),
     ),
     h(
@@ -221,9 +227,21 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     run();
   }
 
-  /** Preprocess, predict and draw every layer; returns the time it took. */
+  /** Which call of `run` is the latest: an older one whose read-back ends later draws nothing. */
+  let runs = 0;
+
+  /** Preprocess, predict and draw every layer (on WebGPU the outputs come back asynchronously). */
   function run(): void {
+    runLatest(++runs).catch((error) => {
+      // A backend that fails (a GPU lost, a kernel it lacks): said on the page, not thrown away.
+      console.warn('Draw: the forward pass failed:', error);
+      predictionNote.textContent = `The forward pass failed: ${error instanceof Error ? error.message : String(error)}`;
+    });
+  }
+
+  async function runLatest(ticket: number): Promise<void> {
     if (!loaded) return;
+    const model = loaded;
     const started = performance.now();
     const result = exactField
       ? { field: exactField, padded: padToPaperScale(exactField) }
@@ -259,7 +277,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       size === PADDED
         ? result.padded
         : result.field.map((ink) => PAPER_BACKGROUND + ink * (PAPER_FOREGROUND - PAPER_BACKGROUND));
-    const prediction = predict(loaded.model, input);
+    const prediction = await predict(model.model, input);
+    if (ticket !== runs || loaded !== model) return;
     showPrediction(prediction);
     layerView.update(prediction.layers, prediction.output === 'rbf' ? prediction.digit : null);
     lastLayers = prediction.layers;
@@ -343,9 +362,12 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
 
   async function useModel(): Promise<void> {
     loaded = await context.models.current();
+    const backend = await context.models.backend();
+    backendBadge.textContent = `Computing on ${backend.label}`;
+    backendBadge.dataset.backend = backend.name;
     // One pass on a blank input warms up the kernels and buffers, so the first stroke is fast.
     const side = inputSize(loaded.model);
-    predict(loaded.model, new Float32Array(side * side).fill(PAPER_BACKGROUND));
+    await predict(loaded.model, new Float32Array(side * side).fill(PAPER_BACKGROUND));
     modelSelect.value = loaded.choice;
     if (loaded.choice === 'trained') modelNotice.hidden = true;
     (modelSelect.options[1] as HTMLOptionElement).disabled = !context.models.hasTrained;

@@ -221,7 +221,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     for (let index = 0; index < testSet.length; index++) {
       const bytes = testSet.image(index);
       for (let i = 0; i < 784; i++) field[i] = bytes[i] / 255;
-      if (predict(model, padToPaperScale(field)).digit !== testSet.label(index)) errors++;
+      if ((await predict(model, padToPaperScale(field))).digit !== testSet.label(index)) errors++;
       if (index % 250 === 249) {
         recheckStatus.textContent = `${index + 1} checked, ${errors} wrong...`;
         await new Promise((resolve) => setTimeout(resolve, 0));

@@ -19,7 +19,9 @@ export type FromWorker =
   | { type: 'status'; text: string }
   | {
       type: 'started';
+      /** The backend that computes ('webgpu', 'wasm', 'reference') and its name for people. */
       backend: string;
+      backendLabel: string;
       trainCount: number;
       testCount: number;
       batches: number;

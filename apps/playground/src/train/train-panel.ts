@@ -1,6 +1,7 @@
 import type { AppContext } from '../app-context.js';
 import { MNIST_BASE } from '../app-context.js';
 import { formatNumber, h, select, selectValue, setDisabled } from '../dom.js';
+import { COMPUTE_KEY } from '../network.js';
 import type { Panel } from '../panel.js';
 import { decodeParams, encodeParams } from '../url-state.js';
 import { type LiveChart, liveChart } from './charts.js';
@@ -99,6 +100,20 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       onChange: (value) => change({ epochs: Number(value) }),
     }),
     select({
+      label: 'Compute on',
+      name: 'compute',
+      value: config.compute,
+      choices: [
+        ['auto', 'Auto: WebGPU if this browser has it'],
+        ['webgpu', 'WebGPU (the GPU, one thread)'],
+        ['wasm', 'WebAssembly (the CPU)'],
+      ],
+      onChange: (compute) => {
+        change({ compute });
+        rememberCompute(compute);
+      },
+    }),
+    select({
       label: 'Threads',
       name: 'threads',
       value: String(config.threads),
@@ -154,6 +169,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
   const progressBar = h('progress', { max: 1, value: 0, 'aria-label': 'Progress of this pass' });
   const throughput = h('span', { class: 'badge', 'data-testid': 'throughput' }, '— images/s');
   const parallelMode = h('span', { class: 'badge', 'data-testid': 'parallel-mode' }, '');
+  const computeBadge = h('span', { class: 'badge', 'data-testid': 'compute-backend' }, '');
   const lossChart: LiveChart = liveChart({
     title: 'Training loss per batch',
     xLabel: 'images seen',
@@ -206,7 +222,7 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         h(
           'div',
           { class: 'card' },
-          h('div', { class: 'row status-row' }, status, parallelMode, throughput),
+          h('div', { class: 'row status-row' }, status, computeBadge, parallelMode, throughput),
           progressBar,
           h('div', { class: 'charts' }, lossChart.element, errorChart.element),
         ),
@@ -287,6 +303,8 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
     throughput.textContent = '— images/s';
     parallelMode.textContent = '';
     delete parallelMode.dataset.mode;
+    computeBadge.textContent = '';
+    delete computeBadge.dataset.backend;
     delete root.dataset.weightsChecksum;
     setState('idle');
   }
@@ -297,7 +315,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
         status.textContent = message.text;
         break;
       case 'started':
-        status.textContent = `Training on ${message.trainCount.toLocaleString('en')} images, testing on ${message.testCount.toLocaleString('en')} (backend ${message.backend}).`;
+        status.textContent = `Training on ${message.trainCount.toLocaleString('en')} images, testing on ${message.testCount.toLocaleString('en')}.`;
+        computeBadge.textContent = `Computing on ${message.backendLabel}`;
+        computeBadge.dataset.backend = message.backend;
         parallelMode.textContent = describeMode(message.threads, message.mode);
         parallelMode.dataset.mode = message.mode;
         parallelMode.dataset.threads = String(message.threads);
@@ -317,6 +337,9 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
           smoothed.push(0.8 * previous + 0.2 * loss);
         });
         lossChart.setData(batchX, batchLoss, smoothed);
+        // The smoothed loss where the run started and where it is now (read by the tests).
+        lossChart.element.dataset.firstLoss = String(smoothed[0]);
+        lossChart.element.dataset.lastLoss = String(smoothed[smoothed.length - 1]);
         progressBar.value = progress.batch / progress.batches;
         lastThroughput = progress.imagesPerSecond;
         throughput.textContent = `${Math.round(progress.imagesPerSecond).toLocaleString('en')} images/s`;
@@ -433,4 +456,13 @@ export function mount(root: HTMLElement, context: AppContext): Panel {
       });
     },
   };
+}
+
+/** The choice also applies to the Draw page's model from the next page load (network.ts). */
+function rememberCompute(choice: string): void {
+  try {
+    localStorage.setItem(COMPUTE_KEY, choice);
+  } catch {
+    // Storage blocked: Draw keeps 'auto'.
+  }
 }

@@ -7,7 +7,7 @@
  */
 import { type Dataset, toFloat32Images } from '@lenet/datasets-mnist';
 import { loadMnistSplit } from '../mnist-data.js';
-import { ensureBackend } from '../network.js';
+import { selectBackend } from '../network.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { sampleImages } from './sample.js';
 import { type ImageSet, type TrainConfig, TrainingSession } from './training-session.js';
@@ -42,16 +42,18 @@ const PROBE_EVERY_MS = 400;
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-async function run(config: TrainConfig, mnistBase: string): Promise<void> {
+async function run(requested: TrainConfig, mnistBase: string): Promise<void> {
   const id = ++runId;
   paused = false;
   post({ type: 'status', text: 'Loading MNIST...' });
   const [backend, train, test] = await Promise.all([
-    ensureBackend(),
+    selectBackend(requested.compute),
     split('train', mnistBase),
     split('test', mnistBase),
   ]);
   if (id !== runId) return;
+  // Data-parallel threads split batches over CPU cores; on WebGPU the GPU computes each batch.
+  const config = backend.name === 'webgpu' ? { ...requested, threads: 1 } : requested;
   const side = config.model === 'lenet5' ? 32 : 28;
   const trainPart = sampleImages(train, config.size, config.seed);
   const testPart = sampleImages(test, config.testSize, 0);
@@ -74,7 +76,8 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
   }).filter((index) => index >= 0);
   post({
     type: 'started',
-    backend,
+    backend: backend.name,
+    backendLabel: backend.label,
     trainCount: trainPart.length,
     testCount: testPart.length,
     batches: session.batchesPerEpoch,
@@ -86,7 +89,7 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
       pixels: Uint8Array.from(testPart.image(index)),
     })),
   });
-  post({ type: 'probe', probe: session.probe(strip) });
+  post({ type: 'probe', probe: await session.probe(strip) });
   let lastProbe = performance.now();
   let lastYield = performance.now();
   let lastReport = 0;
@@ -118,7 +121,7 @@ async function run(config: TrainConfig, mnistBase: string): Promise<void> {
       post({ type: 'epoch', result: epoch, mistakeImages }, [mistakeImages.buffer]);
     }
     if (epoch || now - lastProbe > PROBE_EVERY_MS) {
-      post({ type: 'probe', probe: session.probe(strip) });
+      post({ type: 'probe', probe: await session.probe(strip) });
       lastProbe = now;
     }
     if (now - lastYield > 30) {
@@ -159,22 +162,29 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'weights':
       if (session) {
-        const bytes = session.weights();
-        const epochs = session.history.length;
-        const last = session.history.at(-1);
-        post(
-          {
-            type: 'weights',
-            purpose: message.purpose,
-            model: session.config.model,
-            bytes,
-            description: `${session.config.model === 'lenet5' ? 'LeNet-5' : 'MLP'} trained here, ${epochs} pass${epochs === 1 ? '' : 'es'}${
-              last ? `, ${last.testError.toFixed(2)}% test error` : ''
-            }`,
-          },
-          [bytes.buffer],
-        );
+        postWeights(session, message.purpose).catch((error) => {
+          post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+        });
       }
       break;
   }
 };
+
+/** Posts the session's weights (read back from the GPU first when they live there). */
+async function postWeights(from: TrainingSession, purpose: 'draw' | 'download'): Promise<void> {
+  const bytes = await from.weights();
+  const epochs = from.history.length;
+  const last = from.history.at(-1);
+  post(
+    {
+      type: 'weights',
+      purpose,
+      model: from.config.model,
+      bytes,
+      description: `${from.config.model === 'lenet5' ? 'LeNet-5' : 'MLP'} trained here, ${epochs} pass${epochs === 1 ? '' : 'es'}${
+        last ? `, ${last.testError.toFixed(2)}% test error` : ''
+      }`,
+    },
+    [bytes.buffer],
+  );
+}

@@ -109,7 +109,7 @@ describe('TrainingSession', () => {
       );
       await other.step();
     }
-    expect(sameValues(paused.weights(), straight.weights())).toBe(true);
+    expect(sameValues(await paused.weights(), await straight.weights())).toBe(true);
   });
 
   it('splits batches over 2 threads: the same weights again and over messages, the 1-thread run up to rounding', async () => {
@@ -176,7 +176,7 @@ describe('TrainingSession', () => {
   it('hands over weights that a fresh model of the same kind loads', async () => {
     const session = await TrainingSession.open(config, halves(32, 0), halves(10, 1));
     await session.step();
-    const bytes = session.weights();
+    const bytes = await session.weights();
     expect(bytes.length).toBeGreaterThan(4 * 238_510);
     const { model, settings } = modelFromSafetensors(bytes, 'trained.safetensors');
     expect(settings.model).toBe('mlp-300');

@@ -8,7 +8,7 @@
  */
 import { compose, elastic, randomAffine, type Transform } from '@lenet/augment';
 import { createModel, encodeSafetensors, type LossName, type Sequential } from '@lenet/nn-layers';
-import { Generator, noGrad, type Tensor, tensor } from '@lenet/tensor';
+import { Generator, isReadable, noGrad, sync, type Tensor, tensor } from '@lenet/tensor';
 import {
   Adam,
   BatchAssembler,
@@ -17,6 +17,7 @@ import {
   type LabelledSamples,
   type Optimizer,
   predictClass,
+  readModelState,
   SDLM,
   SGD,
   samplesFromArrays,
@@ -49,6 +50,8 @@ export const trainSchema = {
   threads: field.number(defaultThreads(), 1, MAX_THREADS, true),
   /** 'auto': shared memory where the page is cross-origin isolated; 'message': never. */
   transport: field.choice(['auto', 'message'] as const, 'auto'),
+  /** Where the worker computes: 'auto' takes WebGPU when the browser gives an adapter. */
+  compute: field.choice(['auto', 'webgpu', 'wasm'] as const, 'auto'),
 };
 export type TrainConfig = Values<typeof trainSchema>;
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = decodeParams(trainSchema, {});
@@ -245,7 +248,7 @@ export class TrainingSession {
     if (this.batch === 0) {
       this.epochStarted = started;
       // SDLM re-estimates its curvature h_kk before every pass (the paper: on 500 samples).
-      this.optimizer.beforeEpoch({
+      await this.optimizer.beforeEpoch({
         epoch: this.epoch - 1,
         estimateCurvature: (count) => this.estimateCurvature(count),
       });
@@ -254,7 +257,11 @@ export class TrainingSession {
     const start = this.batch * batchSize;
     const count = Math.min(batchSize, this.train.length - start);
     const { images, labels } = this.assembler.fill(this.order, start, count);
-    if (this.transform) this.transform.applyBatch(images, this.generator);
+    if (this.transform) {
+      // The distortions work on a host copy: a batch assembled on a GPU is read back first.
+      if (!isReadable(images)) await images.sync();
+      this.transform.applyBatch(images, this.generator);
+    }
     // Sets every parameter's .grad to the batch's mean-loss gradient, summed over the replicas
     // in a fixed order (so a run depends on its seed and thread count only).
     const result = await this.engine.trainBatch(images, labels, count);
@@ -283,14 +290,16 @@ export class TrainingSession {
    * The Gauss-Newton diagonal d2E/dw2 averaged over `count` training samples drawn with the
    * curvature stream.
    */
-  private estimateCurvature(count: number): Float32Array[] {
+  private estimateCurvature(count: number): Float32Array[] | Promise<Float32Array[]> {
     const generator = this.curvatureGenerator!;
     const take = Math.min(count, this.train.length);
     const order = generator.permutation(this.train.length).subarray(0, take);
     this.curvatureBatch ??= new BatchAssembler(this.train, take);
     const { images, labels } = this.curvatureBatch.fill(order, 0, take);
+    const inOrder = (values: Map<Tensor, Float32Array>) =>
+      this.optimizer.parameters.map((parameter) => values.get(parameter as Tensor)!);
     const values = this.engine.curvature(images, labels, take);
-    return this.optimizer.parameters.map((parameter) => values.get(parameter as Tensor)!);
+    return values instanceof Promise ? values.then(inOrder) : inOrder(values);
   }
 
   /**
@@ -298,13 +307,18 @@ export class TrainingSession {
    * two batches): each one's prediction and its softmax confidence, and the C1 kernels (null
    * for a model without convolutions). What the Train page redraws while it learns.
    */
-  probe(indices: readonly number[]): Probe {
+  async probe(indices: readonly number[]): Promise<Probe> {
     const shape = this.test.sampleShape;
     const size = shape.reduce((a, b) => a * b, 1);
     const batch = new Float32Array(indices.length * size);
     const labels = indices.map((index, n) => this.test.readSample(index, batch, n * size));
-    const output = noGrad(() => this.model.forward(tensor(batch, [indices.length, ...shape])))
-      .data as Float32Array;
+    const result = noGrad(() => this.model.forward(tensor(batch, [indices.length, ...shape])));
+    const kernel = this.model
+      .namedParameters()
+      .find(([name]) => name === 'c1.weight' || name === 'conv1.weight')?.[1];
+    // One read-back for the outputs and the kernels (immediate on the CPU backends).
+    await sync(result, ...(kernel ? [kernel] : []));
+    const output = result.data as Float32Array;
     const rbf = this.loss === 'rbf-map';
     const predictions = indices.map((index, n) => {
       const predicted = predictClass(output, n * 10, 10, rbf ? 'argmin' : 'argmax');
@@ -314,9 +328,6 @@ export class TrainingSession {
       const total = row.reduce((sum, value) => sum + Math.exp(sign * value - best), 0);
       return { index, label: labels[n], predicted, confidence: 1 / total };
     });
-    const kernel = this.model
-      .namedParameters()
-      .find(([name]) => name === 'c1.weight' || name === 'conv1.weight')?.[1];
     return {
       predictions,
       kernels: kernel ? Float32Array.from(kernel.data as Float32Array) : null,
@@ -351,7 +362,7 @@ export class TrainingSession {
       testError: evaluation.errorRate,
       imagesPerSecond: this.seen / (this.trainMilliseconds / 1000),
       seconds: (performance.now() - this.epochStarted) / 1000,
-      checksum: weightsChecksum(this.model.parameters()),
+      checksum: weightsChecksum(await this.readParameters()),
       mistakes: evaluation.misclassified
         .slice(0, MISTAKES_SHOWN)
         .map(({ index, label, predicted }) => ({ index, label, predicted })),
@@ -367,7 +378,15 @@ export class TrainingSession {
   }
 
   /** The weights in the command line's format: `lenet predict --model` reads them too. */
-  weights(): Uint8Array {
-    return encodeSafetensors(this.model.stateDict(), settingsMetadata(lenetSettings(this.config)));
+  async weights(): Promise<Uint8Array> {
+    const state = await readModelState(this.model);
+    return encodeSafetensors(state, settingsMetadata(lenetSettings(this.config)));
+  }
+
+  /** The parameters, their values readable here (read back from a GPU when they live there). */
+  private async readParameters(): Promise<Tensor[]> {
+    const parameters = this.model.parameters();
+    await sync(...parameters);
+    return parameters;
   }
 }

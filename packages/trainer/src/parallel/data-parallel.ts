@@ -9,8 +9,7 @@
 // calling thread. With N = 1 nothing is split and no worker is involved. Results for
 // different N agree up to float rounding (the sums run in a different order), not bit for bit.
 import { type Module, modelConfigOf } from '@lenet/nn-layers';
-import type { Tensor } from '@lenet/tensor';
-import { getBackend } from '@lenet/tensor';
+import { getBackend, Tensor } from '@lenet/tensor';
 import { type BatchImages, type BatchLabels, imagesData, labelsData } from '../batch-data.js';
 import { BatchRunner } from '../batch-runner.js';
 import { type LossOption, resolveLoss } from '../loss.js';
@@ -264,9 +263,15 @@ export class DataParallel {
    * curvature pass of this thread's replica: it is a small, once-per-pass computation), by
    * parameter of the model.
    */
-  curvature(images: BatchImages, labels: BatchLabels, count: number): Map<Tensor, Float32Array> {
+  curvature(
+    images: BatchImages,
+    labels: BatchLabels,
+    count: number,
+  ): Map<Tensor, Float32Array> | Promise<Map<Tensor, Float32Array>> {
+    const byParameter = (values: Float32Array[]) =>
+      new Map(this.runner.parameters.map((parameter, index) => [parameter, values[index]]));
     const values = this.runner.curvature(images, labels, count);
-    return new Map(this.runner.parameters.map((parameter, index) => [parameter, values[index]]));
+    return values instanceof Promise ? values.then(byParameter) : byParameter(values);
   }
 
   /**
@@ -321,6 +326,20 @@ export class DataParallel {
     const parts = partsFor(count, this.threads);
     const [, ownEnd] = sliceOf(count, parts, 0);
     const runner = this.runner;
+    if (parts === 1 && images instanceof Tensor) {
+      // One replica reads a batch of tensors at use, where it lives (a device backend's batch
+      // never comes back to the host), and its values as the backend allows (see trainRead).
+      mark = lap(times, Phase.scatter, mark);
+      const loss =
+        command === Command.train
+          ? runner.trainRead(images, labels, 0, count, this.outputs)
+          : runner.evaluateRead(images, labels, 0, count, this.outputs);
+      const done = (value: number) => {
+        lap(times, Phase.compute, mark);
+        return this.result(value, count);
+      };
+      return typeof loss === 'number' ? done(loss) : loss.then(done);
+    }
     const stagedImages = this.stagedImages;
     const stagedLabels = this.stagedLabels;
     const imageData = imagesData(images);
