@@ -4,6 +4,7 @@
 import { setDeviceResidency } from '../../device-residency.js';
 import type { Backend, BackendKernels } from '../backend.js';
 import { registerBackend } from '../registry.js';
+import { currentWebGpuRuntime, setCurrentWebGpuRuntime } from './current-runtime.js';
 import { heavyKernels } from './kernels/heavy/index.js';
 import { type GpuKernels, lightKernels } from './kernels/index.js';
 import { WebGpuRuntime } from './webgpu-runtime.js';
@@ -23,7 +24,6 @@ export interface WebGpuBackendOptions {
   powerPreference?: 'low-power' | 'high-performance';
 }
 
-let runtime: WebGpuRuntime | null = null;
 let pending: Promise<Backend> | null = null;
 
 function defaultProvider(): WebGpuProvider | undefined {
@@ -73,7 +73,7 @@ async function createWebGpuBackend(options: WebGpuBackendOptions): Promise<Backe
     },
   });
   const created = new WebGpuRuntime(device);
-  runtime = created;
+  setCurrentWebGpuRuntime(created);
   setDeviceResidency(created);
   return registerBackend('webgpu', backendKernels(created, { ...lightKernels, ...heavyKernels }), {
     variant: adapterName(adapter),
@@ -120,10 +120,6 @@ export async function webGpuAvailable(options: WebGpuBackendOptions = {}): Promi
 
 /** Counters of the `webgpu` backend (dispatches, submits, uploads, read-backs...), or null before it is set up. */
 export function webGpuStatistics(): WebGpuStatistics | null {
+  const runtime = currentWebGpuRuntime();
   return runtime === null ? null : { ...runtime.statistics };
-}
-
-/** @internal The runtime behind the `webgpu` backend (tests and benchmarks), or null. */
-export function currentWebGpuRuntime(): WebGpuRuntime | null {
-  return runtime;
 }

@@ -5,7 +5,8 @@ import { isReadable, sync } from '../../sync.js';
 import type { Tensor } from '../../tensor.js';
 import type { Backend } from '../backend.js';
 import { getBackend, setBackend } from '../registry.js';
-import { currentWebGpuRuntime, webGpuStatistics } from './init-webgpu-backend.js';
+import { currentWebGpuRuntime } from './current-runtime.js';
+import { webGpuStatistics } from './init-webgpu-backend.js';
 import { webGpuForTests } from './node-webgpu.test-support.js';
 
 const backend = await webGpuForTests();

@@ -153,7 +153,7 @@ function windowSize(geometry: Conv2dGeometry): number {
   return geometry.kernelHeight * geometry.kernelWidth;
 }
 
-export function conv2dForwardProblem(gpu: GpuContext, args: Conv2dForwardArgs): GemmProblem {
+function conv2dForwardProblem(gpu: GpuContext, args: Conv2dForwardArgs): GemmProblem {
   const hasBias = args.bias !== null;
   const hasTable = args.connection !== null;
   const key = `conv2d-forward bias=${hasBias} table=${hasTable}`;
@@ -176,10 +176,7 @@ export function conv2dForwardProblem(gpu: GpuContext, args: Conv2dForwardArgs): 
   };
 }
 
-export function conv2dBackwardInputProblem(
-  gpu: GpuContext,
-  args: Conv2dBackwardInputArgs,
-): GemmProblem {
+function conv2dBackwardInputProblem(gpu: GpuContext, args: Conv2dBackwardInputArgs): GemmProblem {
   const hasTable = args.connection !== null;
   const key = `conv2d-backward-input table=${hasTable}`;
   const buffers = [gpu.input(args.gradOutput), gpu.input(args.weight), gpu.output(args.gradInput)];
@@ -200,10 +197,7 @@ export function conv2dBackwardInputProblem(
   };
 }
 
-export function conv2dBackwardWeightProblem(
-  gpu: GpuContext,
-  args: Conv2dBackwardWeightArgs,
-): GemmProblem {
+function conv2dBackwardWeightProblem(gpu: GpuContext, args: Conv2dBackwardWeightArgs): GemmProblem {
   const hasTable = args.connection !== null;
   const key = `conv2d-backward-weight table=${hasTable}`;
   const buffers = [gpu.input(args.input), gpu.input(args.gradOutput), gpu.output(args.gradWeight)];

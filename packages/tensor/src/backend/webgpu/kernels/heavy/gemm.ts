@@ -51,7 +51,7 @@ fn store(t: u32, row: u32, column: u32, sum: f32) {
 const declarationCache = new Map<string, string>();
 
 /** The GEMM of `args` as an engine problem. */
-export function gemmProblem(gpu: GpuContext, args: GemmArgs): GemmProblem {
+function gemmProblem(gpu: GpuContext, args: GemmArgs): GemmProblem {
   const key = `gemm transA=${args.transA} transB=${args.transB}`;
   let wgsl = declarationCache.get(key);
   if (!wgsl) {

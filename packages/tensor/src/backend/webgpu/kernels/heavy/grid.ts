@@ -17,8 +17,3 @@ export const GROUP_INDEX = '(wid.x + wid.y * nwg.x)';
 /** The builtins parameters a folded-grid entry point declares. */
 export const GRID_BUILTINS =
   '@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32';
-
-/** Ceiling division of non-negative integers. */
-export function ceilDiv(a: number, b: number): number {
-  return Math.ceil(a / b);
-}
